@@ -1,0 +1,215 @@
+"""Command line: run, render, check, agenda. Exit 0 when all is well, 2 on a usage or
+config error (with a one-line reason on stderr)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import sys
+import tempfile
+from datetime import date, datetime
+from pathlib import Path
+
+from signage import __version__
+from signage.clock import Clock, FixedClock, SystemClock
+from signage.config import Config, check_file, default_config_path, find_config, load_config
+from signage.errors import ConfigError
+
+USAGE_ERROR = 2
+
+
+class UsageError(Exception):
+    pass
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="signage", description="職員室大型モニター / staff-room signage"
+    )
+    parser.add_argument("--version", action="version", version=f"signage {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def source_args(p: argparse.ArgumentParser) -> None:
+        group = p.add_mutually_exclusive_group()
+        group.add_argument("--config", type=Path, help="the school's TOML config")
+        group.add_argument("--demo", action="store_true", help="use the embedded demo data")
+
+    run = sub.add_parser("run", help="start the kiosk")
+    source_args(run)
+    run.add_argument("--windowed", action="store_true", help="a normal window, not full screen")
+    run.add_argument("--screen", type=int, default=-1, help="monitor number (default: config)")
+
+    render = sub.add_parser("render", help="write one PNG per panel")
+    source_args(render)
+    render.add_argument("--out", type=Path, required=True)
+    render.add_argument("--size", default="1920x1080", help="WxH, e.g. 3840x2160")
+    render.add_argument("--at", help="the moment to show, e.g. 2026-11-24T09:18")
+
+    check = sub.add_parser("check", help="validate config files")
+    check.add_argument("files", nargs="+", type=Path)
+    check.add_argument("--lang", choices=("ja", "en"), help="message language (default ja)")
+
+    agenda = sub.add_parser("agenda", help="print the agenda")
+    source_args(agenda)
+    agenda.add_argument("--date", help="first day, YYYY-MM-DD (default today)")
+    agenda.add_argument("--days", type=int, default=1)
+    agenda.add_argument("--at", help="the moment to use as now")
+    agenda.add_argument("--json", action="store_true")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO if args.verbose or args.command == "run" else logging.WARNING,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+    try:
+        if args.command == "check":
+            return cmd_check(args.files, args.lang)
+        if args.command == "run":
+            return cmd_run(args)
+        if args.command == "render":
+            return cmd_render(args)
+        return cmd_agenda(args)
+    except (UsageError, ConfigError) as exc:
+        print(f"signage: {exc}", file=sys.stderr)
+        for issue in getattr(exc, "issues", []):
+            print(issue.format(), file=sys.stderr)
+        return USAGE_ERROR
+
+
+def cmd_check(files: list[Path], lang: str | None) -> int:
+    status = 0
+    for path in files:
+        _, issues = check_file(path, lang)
+        for issue in issues:
+            print(issue.format())
+        if issues:
+            status = USAGE_ERROR
+    return status
+
+
+def load(args: argparse.Namespace, today: date) -> tuple[Config, tuple[str, ...]]:
+    """The config to use and any notes for the screen (the demo banner)."""
+    if args.config is not None:
+        return load_config(args.config), ()
+    if not args.demo:
+        found = find_config()
+        if found is not None:
+            return load_config(found), ()
+        if args.command != "run":
+            raise UsageError("no config: give --config FILE or --demo")
+    from signage.demo import materialize_demo
+
+    folder = Path(tempfile.mkdtemp(prefix="signage-demo-"))
+    config = load_config(materialize_demo(today, folder))
+    note = "デモ表示中"
+    if not args.demo:
+        note += f"：学校の設定ファイルを {default_config_path()} に置いてください"
+    return config, (note,)
+
+
+def demo_today(clock: Clock) -> date:
+    """The demo school is in Tokyo: its week is Tokyo's week."""
+    from zoneinfo import ZoneInfo
+
+    return clock.now().astimezone(ZoneInfo("Asia/Tokyo")).date()
+
+
+def clock_for(at: str | None) -> Clock:
+    return SystemClock() if at is None else FixedClock(parse_at(at))
+
+
+def parse_at(text: str, tz_name: str = "Asia/Tokyo") -> datetime:
+    from zoneinfo import ZoneInfo
+
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--at: not a date and time: {text!r} (e.g. 2026-11-24T09:18)") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(tz_name))
+
+
+def with_school_zone(clock: Clock, config: Config, at: str | None) -> Clock:
+    """`--at` without an offset means the school's local time."""
+    if at is None:
+        return clock
+    return FixedClock(parse_at(at, config.school.timezone))
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from signage.ui.app import run_kiosk
+
+    clock = SystemClock()
+    config, notes = load(args, demo_today(clock))
+    return run_kiosk(config, clock, notes, args.windowed, args.screen)
+
+
+def fetched(config: Config, clock: Clock):  # type: ignore[no-untyped-def]
+    """A runtime whose sources have each been refreshed once."""
+    from signage.runtime import Runtime
+    from signage.sources import new_client
+
+    runtime = Runtime.build(config, clock)
+
+    async def go() -> None:
+        async with new_client() as client:
+            await runtime.refresh_all(client)
+
+    asyncio.run(go())
+    return runtime
+
+
+def cmd_render(args: argparse.Namespace) -> int:
+    from signage.ui.render import render_panels
+    from signage.view import build_view
+
+    try:
+        width, height = (int(v) for v in args.size.lower().split("x"))
+    except ValueError:
+        raise UsageError(f"--size: expected WxH such as 1920x1080, not {args.size!r}") from None
+    if width < 320 or height < 240:
+        raise UsageError("--size: at least 320x240")
+    probe = clock_for(args.at)
+    config, notes = load(args, demo_today(probe))
+    clock = with_school_zone(probe, config, args.at)
+    runtime = fetched(config, clock)
+    view = build_view(config, runtime.store.snapshots(), clock.now(), notes)
+    for path in render_panels(view, config.panels, width, height, args.out):
+        print(path)
+    return 0
+
+
+def cmd_agenda(args: argparse.Namespace) -> int:
+    from signage import agenda
+
+    if args.days < 1:
+        raise UsageError("--days: at least 1")
+    probe = clock_for(args.at)
+    config, _ = load(args, demo_today(probe))
+    clock = with_school_zone(probe, config, args.at)
+    now = clock.now()
+    tz = config.school.tz
+    try:
+        first = date.fromisoformat(args.date) if args.date else agenda.local_today(now, tz)
+    except ValueError:
+        raise UsageError(f"--date: expected YYYY-MM-DD, not {args.date!r}") from None
+    runtime = fetched(config, clock)
+    data = agenda.agenda_json(
+        school=config.school.name,
+        tz=tz,
+        roles=runtime.roles,
+        snapshots=runtime.store.snapshots(),
+        now=now,
+        first_day=first,
+        days=args.days,
+    )
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        print(agenda.as_text(data))
+    return 0

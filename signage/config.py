@@ -1,0 +1,835 @@
+"""The school's TOML config: load it, check it, and find where it lives.
+
+`check_file` reports every problem at once, each with the file's line, the dotted key path and a
+plain reason in the admin's language, because an admin fixing a file one error per run gives up.
+tomllib gives no line numbers, so `LineLocator` maps every key path back to the line that wrote
+it. Missing local files are warnings: the kiosk still runs and shows that source as failing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import logging
+import math
+import os
+import re
+import sys
+import tomllib
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from signage.errors import ConfigError
+from signage.messages import text
+from signage.model import ROLES
+
+__all__ = [
+    "DEFAULT_PANELS",
+    "LANGUAGES",
+    "PANEL_KINDS",
+    "PRIVATE_MODES",
+    "ROLES",
+    "SOURCE_KINDS",
+    "WEEKDAYS",
+    "Bell",
+    "Config",
+    "Display",
+    "Issue",
+    "LineLocator",
+    "PanelConfig",
+    "Period",
+    "School",
+    "SourceConfig",
+    "Visits",
+    "check_file",
+    "check_text",
+    "default_config_path",
+    "find_config",
+    "format_key_path",
+    "load_config",
+    "message_language",
+]
+
+log = logging.getLogger(__name__)
+
+SOURCE_KINDS: tuple[str, ...] = ("ics", "json")
+PANEL_KINDS: tuple[str, ...] = ("today", "week", "notices", "visits")
+PRIVATE_MODES: tuple[str, ...] = ("neutral", "hide")
+LANGUAGES: tuple[str, ...] = ("ja", "en")
+WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+
+KeyPath = tuple[str | int, ...]
+
+
+# --- The config as the rest of the program sees it ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class School:
+    name: str = "学校名未設定"
+    timezone: str = "Asia/Tokyo"
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The zone that decides what "today" is (the school's, not the machine's)."""
+        return ZoneInfo(self.timezone)
+
+
+@dataclass(frozen=True)
+class SourceConfig:
+    id: str
+    kind: str
+    role: str
+    url: str
+    location: str
+    match: str | None = None
+    refresh_minutes: float = 15.0
+    private: str = "neutral"
+
+    @property
+    def is_remote(self) -> bool:
+        return self.location.startswith(("http://", "https://"))
+
+
+@dataclass(frozen=True)
+class PanelConfig:
+    kind: str
+    seconds: float = 20.0
+
+
+@dataclass(frozen=True)
+class Period:
+    label: str
+    start: time
+    end: time | None = None
+
+
+@dataclass(frozen=True)
+class Bell:
+    name: str = "通常"
+    days: tuple[int, ...] = (0, 1, 2, 3, 4)
+    periods: tuple[Period, ...] = ()
+
+
+@dataclass(frozen=True)
+class Display:
+    language: str = "ja"
+    screen: int = 0
+
+
+@dataclass(frozen=True)
+class Visits:
+    monthly_target: int = 4
+
+
+DEFAULT_PANELS: tuple[PanelConfig, ...] = (
+    PanelConfig("today", 20),
+    PanelConfig("week", 15),
+    PanelConfig("notices", 20),
+    PanelConfig("visits", 15),
+)
+
+
+@dataclass(frozen=True)
+class Config:
+    school: School = School()
+    sources: tuple[SourceConfig, ...] = ()
+    panels: tuple[PanelConfig, ...] = DEFAULT_PANELS
+    bell: Bell = Bell()
+    display: Display = Display()
+    visits: Visits = Visits()
+    path: Path | None = None
+
+
+@dataclass(frozen=True)
+class Issue:
+    file: str
+    line: int
+    key: str
+    message: str
+    severity: str = "error"
+
+    def format(self) -> str:
+        return f"{self.file}:{self.line}: {self.key}: {self.message}"
+
+
+# --- Where the config lives --------------------------------------------------------------------
+
+
+def default_config_path(env: Mapping[str, str] | None = None, platform: str | None = None) -> Path:
+    """The platform's config folder, where IT puts the school's file when no --config is given."""
+    env = os.environ if env is None else env
+    platform = sys.platform if platform is None else platform
+    if platform.startswith("win"):
+        appdata = env.get("APPDATA")
+        base = Path(appdata) if appdata else _home(env) / "AppData" / "Roaming"
+    elif platform == "darwin":
+        base = _home(env) / "Library" / "Application Support"
+    else:
+        xdg = env.get("XDG_CONFIG_HOME", "")
+        # The XDG spec says to ignore a relative value.
+        base = Path(xdg) if xdg and Path(xdg).is_absolute() else _home(env) / ".config"
+    return base / "signage" / "signage.toml"
+
+
+def find_config(env: Mapping[str, str] | None = None) -> Path | None:
+    """$SIGNAGE_CONFIG even if missing (so the caller reports it), else the platform file if any."""
+    env = os.environ if env is None else env
+    explicit = env.get("SIGNAGE_CONFIG")
+    if explicit:
+        return Path(explicit).expanduser()
+    path = default_config_path(env)
+    return path if path.is_file() else None
+
+
+def _home(env: Mapping[str, str]) -> Path:
+    home = env.get("HOME") or env.get("USERPROFILE")
+    return Path(home) if home else Path.home()
+
+
+# --- Language of the messages -------------------------------------------------------------------
+
+
+def message_language(lang: str | None = None) -> str:
+    """lang if given, else $SIGNAGE_LANG, else Japanese; only "ja" or "en"."""
+    return _chosen_language(lang) or "ja"
+
+
+def _chosen_language(lang: str | None) -> str | None:
+    """The language a person asked for (argument, then environment), if any."""
+    for candidate in (lang, os.environ.get("SIGNAGE_LANG")):
+        if candidate:
+            code = candidate.strip().lower()[:2]
+            if code in LANGUAGES:
+                return code
+    return None
+
+
+# --- Line locator -------------------------------------------------------------------------------
+
+_KEY_PART = r"""(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')"""
+_KEY = rf"{_KEY_PART}(?:\s*\.\s*{_KEY_PART})*"
+_ARRAY_HEADER = re.compile(rf"^\s*\[\[\s*({_KEY})\s*\]\]")
+_TABLE_HEADER = re.compile(rf"^\s*\[\s*({_KEY})\s*\]")
+_KEY_VALUE = re.compile(rf"^\s*({_KEY})\s*=\s*(.*)$")
+_PART = re.compile(_KEY_PART)
+_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
+
+
+def _split_key(raw: str) -> tuple[str, ...]:
+    parts: list[str] = []
+    for match in _PART.finditer(raw):
+        part = match.group(0)
+        if part.startswith('"'):
+            try:
+                part = str(tomllib.loads(f"k = {part}")["k"])
+            except tomllib.TOMLDecodeError:
+                part = part[1:-1]
+        elif part.startswith("'"):
+            part = part[1:-1]
+        parts.append(part)
+    return tuple(parts)
+
+
+class LineLocator:
+    """Maps key paths such as ("sources", 2, "kind") to the line of a parsed TOML text.
+
+    It reads table headers ([x], [[x]] with a running index per array), and `key =` lines with
+    bare, quoted and dotted keys, skipping multi-line strings. A path it did not see (a key inside
+    an inline table, an array element) falls back to its nearest seen parent, so an issue always
+    points at the line that wrote the value. Meant only for text that tomllib accepted.
+    """
+
+    def __init__(self, source: str) -> None:
+        self.lines: dict[KeyPath, int] = {}
+        counts: dict[KeyPath, int] = {}
+        table: KeyPath = ()
+        closing: str | None = None  # delimiter of the multi-line string we are inside
+        for number, line in enumerate(source.splitlines(), start=1):
+            if closing is not None:
+                if closing in line:
+                    closing = None
+                continue
+            if match := _ARRAY_HEADER.match(line):
+                parts = _split_key(match.group(1))
+                array = self._resolve(parts[:-1], counts) + (parts[-1],)
+                counts[array] = counts.get(array, 0) + 1
+                table = array + (counts[array] - 1,)
+                self._note(table, number)
+            elif match := _TABLE_HEADER.match(line):
+                table = self._resolve(_split_key(match.group(1)), counts)
+                self._note(table, number)
+            elif match := _KEY_VALUE.match(line):
+                self._note(table + _split_key(match.group(1)), number)
+                value = match.group(2)
+                for delimiter in ('"""', "'''"):
+                    if value.startswith(delimiter) and delimiter not in value[3:]:
+                        closing = delimiter
+
+    @staticmethod
+    def _resolve(parts: Iterable[str], counts: Mapping[KeyPath, int]) -> KeyPath:
+        """A header's path, with each array of tables on the way replaced by its latest entry."""
+        path: KeyPath = ()
+        for part in parts:
+            path += (part,)
+            if path in counts:
+                path += (counts[path] - 1,)
+        return path
+
+    def _note(self, path: KeyPath, number: int) -> None:
+        for end in range(1, len(path)):
+            self.lines.setdefault(path[:end], number)
+        self.lines[path] = number
+
+    def line(self, path: KeyPath) -> int:
+        while path:
+            if path in self.lines:
+                return self.lines[path]
+            path = path[:-1]
+        return 1
+
+
+def format_key_path(path: KeyPath) -> str:
+    """("sources", 2, "kind") -> "sources[2].kind"; odd keys are quoted as TOML would."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            name = part if _BARE_KEY.match(part) else '"' + part.replace('"', '\\"') + '"'
+            out += f".{name}" if out else name
+    return out
+
+
+# --- The checker ---------------------------------------------------------------------------------
+
+_TOP_KEYS = ("school", "display", "visits", "bell", "sources", "panels")
+_SECTION_KEYS: dict[str, tuple[str, ...]] = {
+    "school": ("name", "timezone"),
+    "display": ("language", "screen"),
+    "visits": ("monthly_target",),
+    "bell": ("name", "days", "periods"),
+}
+_SOURCE_KEYS = ("id", "kind", "role", "url", "match", "refresh_minutes", "private")
+_PANEL_KEYS = ("kind", "seconds")
+_PERIOD_KEYS = ("label", "start", "end")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_TIME = re.compile(r"^(\d{1,2}):(\d{2})$")
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
+_SYNTAX_AT = re.compile(r"^(.*) \(at line (\d+), column (\d+)\)$", re.DOTALL)
+_DAY_NAMES: dict[str, int] = {
+    **{name: i for i, name in enumerate(WEEKDAYS)},
+    **{
+        name: i
+        for i, name in enumerate(
+            ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+        )
+    },
+    **{name: i for i, name in enumerate("月火水木金土日")},
+    **{name + "曜": i for i, name in enumerate("月火水木金土日")},
+    **{name + "曜日": i for i, name in enumerate("月火水木金土日")},
+}
+
+
+@functools.cache
+def _zone_names() -> tuple[str, ...]:
+    return tuple(sorted(available_timezones()))
+
+
+def _suggest(value: str, choices: Iterable[str]) -> str | None:
+    """The closest choice, ignoring case, for a "did you mean" hint."""
+    by_lower = {choice.lower(): choice for choice in choices}
+    found = difflib.get_close_matches(value.lower(), list(by_lower), n=1, cutoff=0.6)
+    return by_lower[found[0]] if found else None
+
+
+def _parse_time(value: object) -> time | None:
+    if isinstance(value, time):
+        return value
+    if not isinstance(value, str):
+        return None
+    # NFKC turns full-width "０８：２０", easy to type with a Japanese IME, into "08:20".
+    match = _TIME.match(unicodedata.normalize("NFKC", value).strip())
+    if not match:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2))
+    if hour > 23 or minute > 59:
+        return None
+    return time(hour, minute)
+
+
+def _is_type(kind: str, value: object) -> bool:
+    if kind == "text":
+        return isinstance(value, str)
+    if kind == "integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == "number":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if kind == "table":
+        return isinstance(value, dict)
+    if kind == "array":
+        return isinstance(value, list)
+    if kind == "time":
+        return isinstance(value, str | time)
+    raise ValueError(kind)
+
+
+class _Checker:
+    """One pass over the parsed data: collects issues and builds the config from what is valid."""
+
+    def __init__(self, file: str, locator: LineLocator, lang: str, base: Path) -> None:
+        self.file = file
+        self.locator = locator
+        self.lang = lang
+        self.base = base
+        self.issues: list[Issue] = []
+
+    # Reporting.
+
+    def say(self, message: str, /, **fields: object) -> str:
+        return text(self.lang, message, **fields)
+
+    def report(
+        self, path: KeyPath, message: str, *, line: int | None = None, severity: str = "error"
+    ) -> None:
+        where = self.locator.line(path) if line is None else line
+        self.issues.append(Issue(self.file, where, format_key_path(path), message, severity))
+
+    def hint(self, value: str, choices: Iterable[str]) -> str:
+        suggestion = _suggest(value, choices)
+        return self.say("did_you_mean", suggestion=suggestion) if suggestion else ""
+
+    def describe(self, value: object) -> str:
+        """A value as the admin wrote it, for "found …" in messages."""
+        if isinstance(value, str):
+            return f'"{value}"'
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, dict):
+            return self.say("type.table")
+        if isinstance(value, list):
+            return self.say("type.array")
+        if isinstance(value, date | time | datetime):
+            return value.isoformat()
+        return str(value)
+
+    # Reading values.
+
+    def unknown_keys(
+        self, table: Mapping[str, Any], path: KeyPath, allowed: tuple[str, ...]
+    ) -> None:
+        for key in table:
+            if key in allowed:
+                continue
+            section = next(
+                (name for name, keys in _SECTION_KEYS.items() if not path and key in keys), None
+            )
+            if section is not None:
+                message = self.say("key_in_wrong_place", key=key, section=section)
+            else:
+                message = self.say("unknown_key", key=key, known=", ".join(allowed))
+                message += self.hint(key, allowed)
+            self.report(path + (key,), message)
+
+    def value(
+        self, table: Mapping[str, Any], path: KeyPath, key: str, kind: str, required: bool = False
+    ) -> Any:
+        """The value of `key` if present and of the right type, else None (after reporting)."""
+        if key not in table:
+            if required:
+                self.report(
+                    path + (key,), self.say("missing_key", key=key), line=self.locator.line(path)
+                )
+            return None
+        value = table[key]
+        if _is_type(kind, value):
+            return value
+        if kind in ("number", "integer") and isinstance(value, str) and _looks_numeric(value):
+            message = self.say("number_in_quotes", key=key, value=value.strip())
+        else:
+            expected = self.say(f"type.{kind}")
+            message = self.say("wrong_type", expected=expected, actual=self.describe(value))
+        self.report(path + (key,), message)
+        return None
+
+    def text_value(
+        self, table: Mapping[str, Any], path: KeyPath, key: str, required: bool = False
+    ) -> str | None:
+        value = self.value(table, path, key, "text", required)
+        if value is not None and not value.strip():
+            self.report(path + (key,), self.say("empty_value"))
+            return None
+        return value  # type: ignore[no-any-return]
+
+    def choice(
+        self,
+        table: Mapping[str, Any],
+        path: KeyPath,
+        key: str,
+        choices: tuple[str, ...],
+        message_key: str,
+        required: bool = False,
+    ) -> str | None:
+        value = self.value(table, path, key, "text", required)
+        if value is None:
+            return None
+        if value in choices:
+            return value  # type: ignore[no-any-return]
+        message = self.say(message_key, value=value, known=", ".join(choices))
+        self.report(path + (key,), message + self.hint(value, choices))
+        return None
+
+    def positive(self, table: Mapping[str, Any], path: KeyPath, key: str) -> float | None:
+        value = self.value(table, path, key, "number")
+        if value is None:
+            return None
+        if not (math.isfinite(value) and value > 0):
+            self.report(path + (key,), self.say("not_positive", value=self.describe(value)))
+            return None
+        return float(value)
+
+    def at_least(
+        self, table: Mapping[str, Any], path: KeyPath, key: str, minimum: int
+    ) -> int | None:
+        value = self.value(table, path, key, "integer")
+        if value is None:
+            return None
+        if value < minimum:
+            self.report(path + (key,), self.say("too_small", value=value, minimum=minimum))
+            return None
+        return int(value)
+
+    def section(self, data: Mapping[str, Any], name: str) -> dict[str, Any]:
+        table = self.value(data, (), name, "table")
+        if table is None:
+            return {}
+        self.unknown_keys(table, (name,), _SECTION_KEYS[name])
+        return table  # type: ignore[no-any-return]
+
+    def tables(self, table: Mapping[str, Any], path: KeyPath, key: str) -> list[Any] | None:
+        """An array of tables ([[key]]); each entry is checked to be a table."""
+        if key not in table:
+            return None
+        value = table[key]
+        if not isinstance(value, list):
+            self.report(
+                path + (key,), self.say("tables_expected", key=format_key_path(path + (key,)))
+            )
+            return None
+        for index, entry in enumerate(value):
+            if not isinstance(entry, dict):
+                full = path + (key,)
+                self.report(full + (index,), self.say("tables_expected", key=format_key_path(full)))
+        return value
+
+    # Sections.
+
+    def run(self, data: Mapping[str, Any], config_path: Path | None) -> Config:
+        self.unknown_keys(data, (), _TOP_KEYS)
+        return Config(
+            school=self.school(data),
+            sources=self.sources(data),
+            panels=self.panels(data),
+            bell=self.bell(data),
+            display=self.display(data),
+            visits=self.visits(data),
+            path=config_path,
+        )
+
+    def school(self, data: Mapping[str, Any]) -> School:
+        table, path = self.section(data, "school"), ("school",)
+        name = self.text_value(table, path, "name")
+        zone = self.text_value(table, path, "timezone")
+        if zone is not None:
+            try:
+                ZoneInfo(zone)
+            except (ZoneInfoNotFoundError, ValueError, OSError):
+                message = self.say("bad_timezone", value=zone) + self.hint(zone, _zone_names())
+                self.report(path + ("timezone",), message)
+                zone = None
+        return School(name=name or School.name, timezone=zone or School.timezone)
+
+    def display(self, data: Mapping[str, Any]) -> Display:
+        table, path = self.section(data, "display"), ("display",)
+        language = self.choice(table, path, "language", LANGUAGES, "bad_language")
+        screen = self.at_least(table, path, "screen", 0)
+        return Display(
+            language=language or Display.language,
+            screen=Display.screen if screen is None else screen,
+        )
+
+    def visits(self, data: Mapping[str, Any]) -> Visits:
+        table, path = self.section(data, "visits"), ("visits",)
+        target = self.at_least(table, path, "monthly_target", 1)
+        return Visits(monthly_target=target or Visits.monthly_target)
+
+    def bell(self, data: Mapping[str, Any]) -> Bell:
+        table, path = self.section(data, "bell"), ("bell",)
+        name = self.text_value(table, path, "name")
+        days = self.weekdays(table, path)
+        periods: list[Period] = []
+        for index, entry in enumerate(self.tables(table, path, "periods") or []):
+            if isinstance(entry, dict):
+                period = self.period(entry, path + ("periods", index))
+                if period is not None:
+                    periods.append(period)
+        return Bell(
+            name=name or Bell.name,
+            days=Bell.days if days is None else days,
+            periods=tuple(periods),
+        )
+
+    def weekdays(self, table: Mapping[str, Any], path: KeyPath) -> tuple[int, ...] | None:
+        values = self.value(table, path, "days", "array")
+        if values is None:
+            return None
+        if not values:
+            self.report(path + ("days",), self.say("empty_list"))
+            return None
+        days: set[int] = set()
+        for index, value in enumerate(values):
+            where = path + ("days", index)
+            if not isinstance(value, str):
+                expected = self.say("type.text")
+                self.report(
+                    where, self.say("wrong_type", expected=expected, actual=self.describe(value))
+                )
+                continue
+            day = _DAY_NAMES.get(unicodedata.normalize("NFKC", value).strip().lower())
+            if day is None:
+                message = self.say("bad_weekday", value=value, known=", ".join(WEEKDAYS))
+                self.report(where, message + self.hint(value, WEEKDAYS))
+            else:
+                days.add(day)
+        return tuple(sorted(days))
+
+    def period(self, table: Mapping[str, Any], path: KeyPath) -> Period | None:
+        self.unknown_keys(table, path, _PERIOD_KEYS)
+        label = self.text_value(table, path, "label", required=True)
+        start = self.time_value(table, path, "start", required=True)
+        end = self.time_value(table, path, "end")
+        if start is not None and end is not None and end <= start:
+            message = self.say(
+                "end_not_after_start", end=end.strftime("%H:%M"), start=start.strftime("%H:%M")
+            )
+            self.report(path + ("end",), message)
+            return None
+        if label is None or start is None:
+            return None
+        return Period(label=label, start=start, end=end)
+
+    def time_value(
+        self, table: Mapping[str, Any], path: KeyPath, key: str, required: bool = False
+    ) -> time | None:
+        value = self.value(table, path, key, "time", required)
+        if value is None:
+            return None
+        parsed = _parse_time(value)
+        if parsed is None:
+            self.report(path + (key,), self.say("bad_time", value=value))
+        return parsed
+
+    def sources(self, data: Mapping[str, Any]) -> tuple[SourceConfig, ...]:
+        out: list[SourceConfig] = []
+        first_line: dict[str, int] = {}
+        for index, entry in enumerate(self.tables(data, (), "sources") or []):
+            if not isinstance(entry, dict):
+                continue
+            path: KeyPath = ("sources", index)
+            self.unknown_keys(entry, path, _SOURCE_KEYS)
+            source_id = self.text_value(entry, path, "id", required=True)
+            if source_id is not None:
+                line = self.locator.line(path + ("id",))
+                if not _ID.match(source_id):
+                    self.report(path + ("id",), self.say("bad_id", value=source_id))
+                elif source_id in first_line:
+                    message = self.say(
+                        "duplicate_id", value=source_id, first_line=first_line[source_id]
+                    )
+                    self.report(path + ("id",), message)
+                else:
+                    first_line[source_id] = line
+            kind = self.choice(
+                entry, path, "kind", SOURCE_KINDS, "unknown_source_kind", required=True
+            )
+            role = self.choice(entry, path, "role", ROLES, "unknown_role", required=True)
+            url = self.text_value(entry, path, "url", required=True)
+            location = self.location(url, path + ("url",)) if url is not None else None
+            match = self.value(entry, path, "match", "text")
+            refresh = self.positive(entry, path, "refresh_minutes")
+            if (
+                refresh is not None
+                and refresh < 1
+                and location is not None
+                and location.startswith(("http://", "https://"))
+            ):
+                self.report(
+                    path + ("refresh_minutes",),
+                    self.say("refresh_too_often", value=self.describe(entry["refresh_minutes"])),
+                    severity="warning",
+                )
+            private = self.choice(entry, path, "private", PRIVATE_MODES, "bad_private")
+            if private is not None and kind is not None and kind != "ics":
+                self.report(path + ("private",), self.say("private_not_ics"), severity="warning")
+            out.append(
+                SourceConfig(
+                    id=source_id or "",
+                    kind=kind or "",
+                    role=role or "",
+                    url=url or "",
+                    location=location or "",
+                    match=match,
+                    refresh_minutes=refresh or SourceConfig.refresh_minutes,
+                    private=private or SourceConfig.private,
+                )
+            )
+        return tuple(out)
+
+    def location(self, url: str, path: KeyPath) -> str | None:
+        """An http(s) URL as is (webcal:// read as https://), or a path made absolute."""
+        stripped = url.strip()
+        lowered = stripped.lower()
+        if lowered.startswith("webcal://"):
+            stripped = "https://" + stripped[len("webcal://") :]
+            lowered = stripped.lower()
+        if lowered.startswith(("http://", "https://")):
+            try:
+                host = urlsplit(stripped).hostname
+            except ValueError:  # e.g. an unclosed IPv6 bracket
+                host = None
+            if not host:
+                self.report(path, self.say("bad_url", value=url))
+                return None
+            return stripped
+        if _SCHEME.match(stripped):
+            self.report(path, self.say("bad_url", value=url))
+            return None
+        file = Path(stripped).expanduser()
+        if not file.is_absolute():
+            file = self.base / file
+        file = Path(os.path.normpath(file))
+        if not file.exists():
+            self.report(path, self.say("missing_file", path=file), severity="warning")
+        return str(file)
+
+    def panels(self, data: Mapping[str, Any]) -> tuple[PanelConfig, ...]:
+        entries = self.tables(data, (), "panels")
+        if entries is None:
+            return DEFAULT_PANELS
+        if not entries:
+            self.report(("panels",), self.say("no_panels"))
+            return DEFAULT_PANELS
+        out: list[PanelConfig] = []
+        for index, entry in enumerate(entries):
+            if not isinstance(entry, dict):
+                continue
+            path: KeyPath = ("panels", index)
+            self.unknown_keys(entry, path, _PANEL_KEYS)
+            kind = self.choice(entry, path, "kind", PANEL_KINDS, "unknown_panel", required=True)
+            seconds = self.positive(entry, path, "seconds")
+            if kind is not None:
+                out.append(PanelConfig(kind, seconds or PanelConfig.seconds))
+        return tuple(out)
+
+
+def _looks_numeric(value: str) -> bool:
+    try:
+        float(value)
+    except ValueError:
+        return False
+    return True
+
+
+# --- Entry points --------------------------------------------------------------------------------
+
+
+def check_text(
+    source: str,
+    file: str = "<config>",
+    base: Path | None = None,
+    lang: str | None = None,
+) -> tuple[Config | None, list[Issue]]:
+    """Like `check_file` for text already read; relative paths start at `base` (default: cwd)."""
+    config, issues, _ = _check_text(source, file, Path.cwd() if base is None else base, lang, None)
+    return config, issues
+
+
+def check_file(path: Path, lang: str | None = None) -> tuple[Config | None, list[Issue]]:
+    """All issues of the file (never stops at the first). Config is None when there is an error."""
+    config, issues, _ = _check_file(Path(path), lang)
+    return config, issues
+
+
+def load_config(path: Path, lang: str | None = None) -> Config:
+    """The checked config; raises ConfigError with every issue when one is an error.
+
+    Warnings (a missing local feed file) do not stop the kiosk: they are logged, and the source
+    shows as failing on screen.
+    """
+    config, issues, language = _check_file(Path(path), lang)
+    if config is None:
+        count = sum(issue.severity == "error" for issue in issues)
+        header = text(language, "config_invalid", file=path, count=count)
+        carried: list[object] = list(issues)
+        raise ConfigError("\n".join([header, *(issue.format() for issue in issues)]), carried)
+    for issue in issues:
+        log.warning("%s", issue.format())
+    return config
+
+
+def _check_file(path: Path, lang: str | None) -> tuple[Config | None, list[Issue], str]:
+    file = str(path)
+    language = message_language(lang)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None, [Issue(file, 1, "(file)", text(language, "file_missing"))], language
+    except OSError as error:
+        message = text(language, "file_unreadable", error=error.strerror or error)
+        return None, [Issue(file, 1, "(file)", message)], language
+    try:
+        # utf-8-sig: Windows Notepad may write a byte-order mark, which tomllib refuses.
+        source = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return None, [Issue(file, line, "(file)", text(language, "not_utf8"))], language
+    absolute = path.resolve()
+    return _check_text(source, file, absolute.parent, lang, absolute)
+
+
+def _check_text(
+    source: str, file: str, base: Path, lang: str | None, config_path: Path | None
+) -> tuple[Config | None, list[Issue], str]:
+    try:
+        data = tomllib.loads(source)
+    except tomllib.TOMLDecodeError as error:
+        language = message_language(lang)
+        if match := _SYNTAX_AT.match(str(error)):
+            detail, line, column = match.group(1), int(match.group(2)), int(match.group(3))
+        else:  # "(at end of document)": point just past the last line's text
+            lines = source.splitlines() or [""]
+            detail = str(error).removesuffix(" (at end of document)")
+            line, column = len(lines), len(lines[-1]) + 1
+        message = text(language, "toml_syntax", column=column, detail=detail)
+        return None, [Issue(file, line, "(syntax)", message)], language
+    language = _chosen_language(lang) or _file_language(data) or "ja"
+    checker = _Checker(file, LineLocator(source), language, base)
+    config = checker.run(data, config_path)
+    # Stable sort: file order, and within a line the order the checker found them.
+    issues = sorted(checker.issues, key=lambda issue: issue.line)
+    if any(issue.severity == "error" for issue in issues):
+        return None, issues, language
+    return config, issues, language
+
+
+def _file_language(data: Mapping[str, Any]) -> str | None:
+    """The file's own [display] language, so an English-speaking admin reads English."""
+    display = data.get("display")
+    language = display.get("language") if isinstance(display, dict) else None
+    return language if language in LANGUAGES else None

@@ -1,0 +1,61 @@
+"""Domain items: small immutable values that sources produce and panels draw.
+
+Times are aware datetimes; all-day items carry plain dates with an exclusive end,
+as iCalendar writes them. Nothing here knows about Qt or HTTP.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+Role = Literal["events", "notices", "visits", "staff_out", "absences"]
+ROLES: tuple[str, ...] = ("events", "notices", "visits", "staff_out", "absences")
+Priority = Literal["normal", "high", "urgent"]
+PRIORITIES: tuple[str, ...] = ("normal", "high", "urgent")
+
+
+@dataclass(frozen=True)
+class Event:
+    """Something with a time span: a school event, a visit, a colleague out."""
+
+    source: str
+    title: str
+    start: datetime | date
+    end: datetime | date
+    all_day: bool = False
+    location: str | None = None
+    description: str | None = None
+    uid: str | None = None
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A board notice (連絡事項)."""
+
+    source: str
+    title: str
+    body: str = ""
+    priority: Priority = "normal"
+    posted: datetime | None = None
+    expires: datetime | None = None
+    link: str | None = None
+
+
+Item = Event | Notice
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The last good data of one source, and how its latest refresh went."""
+
+    source: str
+    items: tuple[Item, ...] = ()
+    fetched_at: datetime | None = None  # time of the last *successful* refresh
+    error: str | None = None  # set while the latest refresh failed
+    warnings: tuple[str, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None and self.fetched_at is not None

@@ -1,0 +1,19 @@
+"""Source kinds, one module each. `make_source` is the only way to build one."""
+
+from __future__ import annotations
+
+from zoneinfo import ZoneInfo
+
+from signage.config import SourceConfig
+from signage.sources.base import Parsed, Source, new_client
+from signage.sources.ics import IcsSource
+from signage.sources.notices_json import JsonSource
+
+KINDS: dict[str, type[Source]] = {"ics": IcsSource, "json": JsonSource}
+
+
+def make_source(config: SourceConfig, tz: ZoneInfo) -> Source:
+    return KINDS[config.kind](config, tz)
+
+
+__all__ = ["KINDS", "Parsed", "Source", "make_source", "new_client"]

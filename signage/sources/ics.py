@@ -1,0 +1,121 @@
+"""iCalendar feeds: parse, expand recurrences in a window, normalise to the school's zone."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+import icalendar
+import recurring_ical_events
+import x_wr_timezone
+
+from signage.agenda import matches
+from signage.errors import ParseError
+from signage.model import Event, Item
+from signage.sources.base import Parsed, Source
+
+log = logging.getLogger(__name__)
+
+PRIVATE_TITLE = "予定あり"
+PRIVATE_CLASSES = {"PRIVATE", "CONFIDENTIAL"}
+DAYS_AHEAD = 120
+
+
+class IcsSource(Source):
+    def parse(self, raw: bytes, now: datetime) -> Parsed:
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = raw.decode("utf-8-sig", errors="replace")
+        if "BEGIN:VCALENDAR" not in text[:4096].upper():
+            raise ParseError("not an iCalendar file (no BEGIN:VCALENDAR)")
+        try:
+            calendar = icalendar.Calendar.from_ical(text)
+            calendar = x_wr_timezone.to_standard(calendar)
+        except Exception as exc:  # icalendar raises bare ValueErrors and worse
+            raise ParseError(f"unreadable iCalendar: {exc}") from None
+        start, end = self.window(now)
+        try:
+            occurrences = recurring_ical_events.of(calendar, skip_bad_series=True).between(
+                start, end
+            )
+        except Exception as exc:
+            raise ParseError(f"cannot expand recurrences: {exc}") from None
+        items: list[Item] = []
+        warnings: list[str] = []
+        for component in occurrences:
+            try:
+                event = self._event(component)
+            except Exception as exc:
+                uid = component.get("UID", "?")
+                warnings.append(f"skipped event {uid}: {exc}")
+                continue
+            if event is not None:
+                items.append(event)
+        items.sort(key=lambda e: _sort_key(e, self.tz))
+        return Parsed(tuple(items), tuple(warnings))
+
+    def window(self, now: datetime) -> tuple[date, date]:
+        """From the first of last month (visit counts) to a few months ahead."""
+        today = now.astimezone(self.tz).date()
+        first = today.replace(day=1)
+        last_month = (first - timedelta(days=1)).replace(day=1)
+        return last_month, today + timedelta(days=DAYS_AHEAD)
+
+    def _event(self, component: Any) -> Event | None:
+        if str(component.get("STATUS", "")).upper() == "CANCELLED":
+            return None
+        title = _text(component.get("SUMMARY"))
+        location = _text(component.get("LOCATION")) or None
+        description = _text(component.get("DESCRIPTION")) or None
+        if not matches(self.config.match, title, location, description):
+            return None
+        if str(component.get("CLASS", "")).upper() in PRIVATE_CLASSES:
+            if self.config.private == "hide":
+                return None
+            title, location, description = PRIVATE_TITLE, None, None
+        start = self._when(component.decoded("DTSTART"))
+        if "DTEND" in component:
+            end = self._when(component.decoded("DTEND"))
+        elif "DURATION" in component:
+            end = start + component.decoded("DURATION")
+        else:
+            end = start + timedelta(days=1) if not isinstance(start, datetime) else start
+        all_day = not isinstance(start, datetime)
+        if all_day and isinstance(end, datetime):
+            end = end.date()
+        if end < start:  # type: ignore[operator]
+            end = start
+        return Event(
+            source=self.id,
+            title=title or "（無題）",
+            start=start,
+            end=end,
+            all_day=all_day,
+            location=location,
+            description=description,
+            uid=_text(component.get("UID")) or None,
+        )
+
+    def _when(self, value: date | datetime) -> date | datetime:
+        """Aware datetimes in the school's zone; floating times are taken in that zone."""
+        if isinstance(value, datetime):
+            if value.tzinfo is None:
+                return value.replace(tzinfo=self.tz)
+            return value.astimezone(self.tz)
+        return value
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    return str(value).strip()
+
+
+def _sort_key(item: Item, tz: Any) -> tuple[datetime, str]:
+    assert isinstance(item, Event)
+    start = item.start
+    if not isinstance(start, datetime):
+        start = datetime.combine(start, time.min, tzinfo=tz)
+    return start, item.title

@@ -1,0 +1,54 @@
+"""Last-good snapshot per source. Listeners hear only of real changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import datetime
+
+from signage.model import Item, Snapshot
+
+Listener = Callable[[str], None]
+
+
+class Store:
+    def __init__(self, source_ids: Iterable[str]) -> None:
+        self._snapshots = {sid: Snapshot(source=sid) for sid in source_ids}
+        self._listeners: list[Listener] = []
+
+    def subscribe(self, listener: Listener) -> None:
+        self._listeners.append(listener)
+
+    def get(self, source_id: str) -> Snapshot:
+        return self._snapshots[source_id]
+
+    def snapshots(self) -> list[Snapshot]:
+        return list(self._snapshots.values())
+
+    def succeeded(
+        self, source_id: str, items: tuple[Item, ...], warnings: tuple[str, ...], at: datetime
+    ) -> None:
+        old = self._snapshots[source_id]
+        new = Snapshot(source=source_id, items=items, fetched_at=at, warnings=warnings)
+        self._snapshots[source_id] = new
+        if old.items != items or old.error is not None or old.warnings != warnings:
+            self._notify(source_id)
+        elif old.fetched_at is None or old.fetched_at.minute != at.minute:
+            self._notify(source_id)  # only the freshness note changed
+
+    def unchanged(self, source_id: str, at: datetime) -> None:
+        """The server said 304: the data is as fresh as now."""
+        old = self._snapshots[source_id]
+        self._snapshots[source_id] = replace(old, fetched_at=at, error=None)
+        self._notify(source_id)
+
+    def failed(self, source_id: str, error: str) -> None:
+        """Keep the items; remember why the refresh failed."""
+        old = self._snapshots[source_id]
+        if old.error != error:
+            self._snapshots[source_id] = replace(old, error=error)
+            self._notify(source_id)
+
+    def _notify(self, source_id: str) -> None:
+        for listener in self._listeners:
+            listener(source_id)

@@ -1,0 +1,1 @@
+"""Qt views. Nothing here fetches; everything draws a `signage.view.View`."""

@@ -1,0 +1,68 @@
+"""Start the kiosk: Qt application, qasync loop, one shared HTTP client, pollers, window."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import PySide6  # noqa: F401  (import before qasync so it picks PySide6)
+import qasync
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCursor
+from PySide6.QtWidgets import QApplication
+
+from signage.clock import Clock
+from signage.config import Config
+from signage.runtime import Runtime
+from signage.sources import new_client
+from signage.ui.window import KioskWindow
+
+log = logging.getLogger(__name__)
+
+
+def place(window: KioskWindow, app: QApplication, screen_index: int, windowed: bool) -> None:
+    screens = app.screens()
+    screen = screens[min(max(screen_index, 0), len(screens) - 1)]
+    if windowed:
+        window.resize(1280, 720)
+        window.show()
+        return
+    window.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
+    # Without a window manager showFullScreen() does nothing: set the geometry first.
+    window.setGeometry(screen.geometry())
+    window.showFullScreen()
+    window.setCursor(QCursor(Qt.CursorShape.BlankCursor))
+
+
+def run_kiosk(
+    config: Config, clock: Clock, notes: tuple[str, ...], windowed: bool, screen: int
+) -> int:
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("signage")
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    runtime = Runtime.build(config, clock)
+    window = KioskWindow(runtime, notes)
+    place(window, app, screen if screen >= 0 else config.display.screen, windowed)
+    quit_future: asyncio.Future[None] = loop.create_future()
+
+    def on_quit() -> None:
+        if not quit_future.done():  # qasync may fire aboutToQuit more than once
+            quit_future.set_result(None)
+
+    app.aboutToQuit.connect(on_quit)
+
+    async def main() -> None:
+        async with new_client() as client:
+            tasks = [asyncio.create_task(p.run()) for p in runtime.pollers(client)]
+            try:
+                await quit_future
+            finally:
+                for task in tasks:
+                    task.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+
+    with loop:
+        loop.run_until_complete(main())
+    return 0

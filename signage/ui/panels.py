@@ -1,0 +1,475 @@
+"""The four panels. Each draws a `View` into a rectangle; none fetches or reads the clock."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+import segno
+from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QPainter
+
+from signage.jpdate import hm, short_date, time_range
+from signage.model import Event, Notice
+from signage.ui import theme
+from signage.ui.draw import card, chip, hline, line_height, text_block, text_height, text_width
+from signage.ui.theme import Metrics
+from signage.view import View
+
+PRIORITY_LABEL = {"urgent": "至急", "high": "重要"}
+
+
+def event_when(event: Event) -> str:
+    if event.all_day:
+        return "終日"
+    assert isinstance(event.start, datetime) and isinstance(event.end, datetime)
+    return time_range(event.start, event.end)
+
+
+class Panel:
+    """Shared layout of a card: title row, then rows until the card is full."""
+
+    def __init__(self, painter: QPainter, m: Metrics) -> None:
+        self.p = painter
+        self.m = m
+        self.pad = m.px(28)
+
+    def card(self, rect: QRectF, title: str, aside: str = "") -> QRectF:
+        """Draw a card with its title; returns the inner rectangle below the title."""
+        m, p = self.m, self.p
+        card(p, rect, m.px(18))
+        inner = rect.adjusted(self.pad, self.pad * 0.8, -self.pad, -self.pad)
+        title_font = m.font(m.card_title, bold=True)
+        text_block(p, inner.left(), inner.top(), inner.width(), title, title_font, theme.MUTED)
+        if aside:
+            aside_font = m.font(m.meta)
+            text_block(
+                p,
+                inner.left(),
+                inner.top() + m.px(4),
+                inner.width(),
+                aside,
+                aside_font,
+                theme.MUTED,
+                align_right=True,
+            )
+        used = line_height(title_font) + m.px(14)
+        return inner.adjusted(0, used, 0, 0)
+
+    def empty(self, inner: QRectF, text: str) -> None:
+        text_block(
+            self.p,
+            inner.left(),
+            inner.top(),
+            inner.width(),
+            text,
+            self.m.font(self.m.meta),
+            theme.DIM,
+        )
+
+    def event_rows(
+        self,
+        inner: QRectF,
+        events: tuple[Event, ...],
+        top: float,
+        label: Callable[[Event], str] = event_when,
+        detail: Callable[[Event], str | None] = lambda e: e.location,
+    ) -> float:
+        """Time column and title column; returns the y below the last row drawn."""
+        m, p = self.m, self.p
+        body, meta, when_font = m.font(m.body), m.font(m.meta), m.font(m.meta + 4)
+        time_w = text_width("88:88–88:88", when_font) + m.px(24)
+        title_w = inner.width() - time_w
+        y = top
+        for index, event in enumerate(events):
+            sub = detail(event)
+            need = text_height(event.title, body, title_w, 2) + (line_height(meta) if sub else 0)
+            if y + need > inner.bottom():
+                left = len(events) - index
+                text_block(p, inner.left(), y, inner.width(), f"ほか {left} 件", meta, theme.MUTED)
+                return y + line_height(meta)
+            when = label(event)
+            if when == "終日":
+                chip(p, inner.left(), y + m.px(4), "終日", meta, theme.YELLOW, False, m.px(10))
+            else:
+                text_block(p, inner.left(), y + m.px(4), time_w, when, when_font, theme.MUTED)
+            h = text_block(p, inner.left() + time_w, y, title_w, event.title, body, theme.TEXT, 2)
+            if sub:
+                h += text_block(p, inner.left() + time_w, y + h, title_w, sub, meta, theme.MUTED)
+            y += h + m.px(10)
+            hline(p, inner.left(), inner.right(), y, m.px(1.5))
+            y += m.px(10)
+        return y
+
+
+class TodayPanel(Panel):
+    def draw(self, rect: QRectF, view: View, page: float) -> None:
+        gap = self.m.px(28)
+        widths = (0.31, 0.38, 0.31)
+        x = rect.left()
+        rects = []
+        for share in widths:
+            w = (rect.width() - gap * 2) * share
+            rects.append(QRectF(x, rect.top(), w, rect.height()))
+            x += w + gap
+        self.bell(rects[0], view)
+        self.events(rects[1], view)
+        self.staff_out(rects[2], view)
+
+    def bell(self, rect: QRectF, view: View) -> None:
+        m, p = self.m, self.p
+        status = view.bell
+        inner = self.card(rect, f"日課（{view.bell_name}）")
+        if status and status.minutes_to_next is not None:
+            chip(
+                p,
+                inner.right(),
+                rect.top() + self.pad * 0.8,
+                f"チャイムまで {status.minutes_to_next}分",
+                m.font(m.meta, bold=True),
+                theme.ORANGE,
+                True,
+                m.px(10),
+                right=True,
+            )
+        if status is None:
+            self.empty(inner, "本日は日課がありません")
+            return
+        body = m.font(m.body)
+        bold = m.font(m.body, bold=True)
+        time_w = text_width("88:88–88:88", body) + m.px(24)
+        row_h = min(line_height(body) + m.px(14), inner.height() / max(1, len(status.periods)))
+        y = inner.top()
+        for item in status.periods:
+            period = item.period
+            when = period.start.strftime("%-H:%M")
+            if period.end:
+                when += "–" + period.end.strftime("%-H:%M")
+            color = {"past": theme.DIM, "now": theme.ORANGE, "future": theme.TEXT}[item.state]
+            font = bold if item.state == "now" else body
+            if item.state == "now":
+                band = QRectF(inner.left() - m.px(12), y, inner.width() + m.px(12), row_h)
+                p.fillRect(band, theme.NOW_FILL)
+                p.fillRect(QRectF(band.left(), y, m.px(7), row_h), theme.ORANGE)
+            text_y = y + (row_h - line_height(font)) / 2
+            text_block(p, inner.left(), text_y, time_w, when, font, color)
+            text_block(
+                p, inner.left() + time_w, text_y, inner.width() - time_w, period.label, font, color
+            )
+            y += row_h
+
+    def events(self, rect: QRectF, view: View) -> None:
+        m = self.m
+        inner = self.card(rect, "今日の予定", f"{len(view.today)}件")
+        y = inner.top()
+        if view.today:
+            y = self.event_rows(inner, view.today, y)
+        else:
+            self.empty(inner, "今日の予定はありません")
+            y += line_height(m.font(m.meta)) + m.px(10)
+        if view.next_day_events and y + m.px(160) < inner.bottom():
+            y += m.px(16)
+            title = m.font(m.card_title, bold=True)
+            label = "明日" if (view.next_day - view.now.date()).days == 1 else "次の登校日"
+            text_block(self.p, inner.left(), y, inner.width(), label, title, theme.MUTED)
+            text_block(
+                self.p,
+                inner.left(),
+                y + m.px(6),
+                inner.width(),
+                short_date(view.next_day),
+                m.font(m.meta),
+                theme.MUTED,
+                align_right=True,
+            )
+            y += line_height(title) + m.px(8)
+            self.event_rows(inner, view.next_day_events, y)
+
+    def staff_out(self, rect: QRectF, view: View) -> None:
+        inner = self.card(rect, "不在", f"{len(view.staff_out)}名" if view.staff_out else "")
+        if not view.staff_out:
+            self.empty(inner, "本日の不在はありません")
+            return
+        m, p = self.m, self.p
+        name_font, meta = m.font(m.body), m.font(m.meta)
+        y = inner.top()
+        for index, event in enumerate(view.staff_out):
+            name, _, reason = event.title.partition(" ")
+            need = line_height(name_font) + (line_height(meta) if reason else 0)
+            if y + need > inner.bottom():
+                text_block(
+                    p,
+                    inner.left(),
+                    y,
+                    inner.width(),
+                    f"ほか {len(view.staff_out) - index} 名",
+                    meta,
+                    theme.MUTED,
+                )
+                return
+            w = chip(
+                p,
+                inner.right(),
+                y + m.px(6),
+                until(event),
+                meta,
+                theme.SKY,
+                False,
+                m.px(10),
+                right=True,
+            )
+            h = text_block(
+                p, inner.left(), y, inner.width() - w - m.px(12), name, name_font, theme.TEXT
+            )
+            if reason:
+                h += text_block(p, inner.left(), y + h, inner.width(), reason, meta, theme.MUTED)
+            y += h + m.px(10)
+            hline(p, inner.left(), inner.right(), y, m.px(1.5))
+            y += m.px(10)
+
+
+def until(event: Event) -> str:
+    """終日, 〜15:00 (back at three) or 13:00から (in from one)."""
+    if event.all_day:
+        return "終日"
+    assert isinstance(event.end, datetime) and isinstance(event.start, datetime)
+    if event.start.hour >= 11:
+        return f"{hm(event.start)}から不在"
+    return f"〜{hm(event.end)}"
+
+
+class WeekPanel(Panel):
+    def draw(self, rect: QRectF, view: View, page: float) -> None:
+        m, p = self.m, self.p
+        gap = m.px(18)
+        w = (rect.width() - gap * 4) / 5
+        today = view.now.date()
+        body = m.font(m.meta + 2)
+        bold = m.font(m.meta + 2, bold=True)
+        for i, (day, events) in enumerate(view.week):
+            col = QRectF(rect.left() + i * (w + gap), rect.top(), w, rect.height())
+            aside = "今日" if day == today else ""
+            inner = self.card(col, short_date(day), aside)
+            if day == today:
+                pen = p.pen()
+                pen.setColor(theme.ORANGE)
+                pen.setWidthF(m.px(4))
+                p.setPen(pen)
+                p.setBrush(Qt.BrushStyle.NoBrush)
+                p.drawRoundedRect(col, m.px(18), m.px(18))
+            y = inner.top()
+            if not events:
+                self.empty(inner, "予定なし")
+            for index, event in enumerate(events):
+                need = line_height(body) + text_height(event.title, bold, inner.width(), 3)
+                if y + need > inner.bottom():
+                    text_block(
+                        p,
+                        inner.left(),
+                        y,
+                        inner.width(),
+                        f"ほか {len(events) - index} 件",
+                        body,
+                        theme.MUTED,
+                    )
+                    break
+                when = event_when(event)
+                y += text_block(
+                    p,
+                    inner.left(),
+                    y,
+                    inner.width(),
+                    when,
+                    body,
+                    theme.YELLOW if when == "終日" else theme.MUTED,
+                )
+                y += text_block(p, inner.left(), y, inner.width(), event.title, bold, theme.TEXT, 3)
+                y += m.px(8)
+                hline(p, inner.left(), inner.right(), y, m.px(1.5))
+                y += m.px(10)
+
+
+class NoticesPanel(Panel):
+    """Notices in pages that fit; the page follows the panel's progress."""
+
+    def pages(self, inner: QRectF, notices: tuple[Notice, ...]) -> list[list[Notice]]:
+        pages: list[list[Notice]] = [[]]
+        y = inner.top()
+        for notice in notices:
+            h = self.notice_height(inner, notice)
+            if pages[-1] and y + h > inner.bottom():
+                pages.append([])
+                y = inner.top()
+            pages[-1].append(notice)
+            y += h
+        return pages
+
+    def text_width(self, inner: QRectF, notice: Notice) -> float:
+        return inner.width() - (self.qr_size() + self.m.px(32) if notice.link else 0)
+
+    def qr_size(self) -> float:
+        return self.m.px(190)
+
+    def notice_height(self, inner: QRectF, notice: Notice) -> float:
+        m = self.m
+        w = self.text_width(inner, notice)
+        h = text_height(notice.title, m.font(m.body + 4, bold=True), w, 2)
+        h += text_height(notice.body, m.font(m.meta + 4), w, 6) if notice.body else 0
+        h += line_height(m.font(m.meta)) + m.px(36)
+        return max(h, self.qr_size() + m.px(36) if notice.link else 0)
+
+    def draw(self, rect: QRectF, view: View, page: float) -> None:
+        m = self.m
+        probe = rect.adjusted(
+            self.pad,
+            self.pad * 0.8 + line_height(m.font(m.card_title, bold=True)) + m.px(14),
+            -self.pad,
+            -self.pad,
+        )
+        pages = self.pages(probe, view.notices)
+        index = min(len(pages) - 1, int(page * len(pages)))
+        aside = f"{index + 1} / {len(pages)}" if len(pages) > 1 else f"{len(view.notices)}件"
+        inner = self.card(rect, "連絡事項", aside)
+        y = inner.top()
+        for notice in pages[index]:
+            y = self.notice(inner, notice, y, view)
+
+    def notice(self, inner: QRectF, notice: Notice, y: float, view: View) -> float:
+        m, p = self.m, self.p
+        top = y
+        w = self.text_width(inner, notice)
+        title_font = m.font(m.body + 4, bold=True)
+        x = inner.left()
+        label = PRIORITY_LABEL.get(notice.priority)
+        if label:
+            color = theme.VERMILLION if notice.priority == "urgent" else theme.ORANGE
+            x += chip(
+                p,
+                x,
+                y + m.px(6),
+                label,
+                m.font(m.meta, bold=True),
+                color,
+                notice.priority == "urgent",
+                m.px(10),
+            ) + m.px(14)
+        y += text_block(p, x, y, w - (x - inner.left()), notice.title, title_font, theme.TEXT, 2)
+        if notice.body:
+            y += text_block(
+                p, inner.left(), y + m.px(4), w, notice.body, m.font(m.meta + 4), theme.TEXT, 6
+            ) + m.px(4)
+        meta = []
+        if notice.posted:
+            meta.append(f"{short_date(notice.posted.astimezone(view.now.tzinfo).date())} 掲載")
+        if notice.expires:
+            local = notice.expires.astimezone(view.now.tzinfo)
+            day = "本日" if local.date() == view.now.date() else short_date(local.date())
+            meta.append(f"{day} {hm(local)} まで")
+        if meta:
+            y += text_block(
+                p, inner.left(), y + m.px(4), w, "  ".join(meta), m.font(m.meta), theme.MUTED
+            ) + m.px(4)
+        if notice.link:
+            self.qr(
+                QRectF(inner.right() - self.qr_size(), top, self.qr_size(), self.qr_size()),
+                notice.link,
+            )
+            y = max(y, top + self.qr_size())
+        y += m.px(16)
+        hline(p, inner.left(), inner.right(), y, m.px(1.5))
+        return y + m.px(20)
+
+    def qr(self, rect: QRectF, link: str) -> None:
+        """A QR code so staff can open the link on a tablet."""
+        p = self.p
+        p.fillRect(rect, Qt.GlobalColor.white)
+        matrix = segno.make(link, error="m").matrix
+        quiet = 2
+        n = len(matrix) + quiet * 2
+        cell = rect.width() / n
+        p.setPen(Qt.PenStyle.NoPen)
+        p.setBrush(Qt.GlobalColor.black)
+        for r, row in enumerate(matrix):
+            for c, value in enumerate(row):
+                if value:
+                    p.drawRect(
+                        QRectF(
+                            rect.left() + (c + quiet) * cell,
+                            rect.top() + (r + quiet) * cell,
+                            cell + 0.5,
+                            cell + 0.5,
+                        )
+                    )
+
+
+class VisitsPanel(Panel):
+    def draw(self, rect: QRectF, view: View, page: float) -> None:
+        m, p = self.m, self.p
+        gap = m.px(28)
+        left = QRectF(rect.left(), rect.top(), rect.width() * 0.36, rect.height())
+        right = QRectF(
+            left.right() + gap, rect.top(), rect.width() - left.width() - gap, rect.height()
+        )
+        visits = view.visits
+        inner = self.card(left, "今月のICT支援員来校")
+        big = m.font(200, bold=True)
+        count = str(visits.this_month)
+        text_block(p, inner.left(), inner.top() - m.px(20), inner.width(), count, big, theme.TEXT)
+        x = inner.left() + text_width(count, big) + m.px(24)
+        target_font = m.font(m.body + 8, bold=True)
+        text_block(
+            p,
+            x,
+            inner.top() + m.px(120),
+            inner.width(),
+            f"/ 目標 {visits.target} 回",
+            target_font,
+            theme.MUTED,
+        )
+        y = inner.top() + line_height(big) - m.px(10)
+        # pips: filled per visit, hollow up to the target, so the figure reads at a glance
+        r = m.px(18)
+        for i in range(max(visits.target, visits.this_month)):
+            cx = inner.left() + r + i * (r * 2 + m.px(14))
+            p.setPen(theme.GREEN if i < visits.this_month else theme.DIM)
+            p.setBrush(theme.GREEN if i < len(visits.done) else Qt.BrushStyle.NoBrush)
+            pen = p.pen()
+            pen.setWidthF(m.px(4))
+            p.setPen(pen)
+            p.drawEllipse(QRectF(cx - r, y, r * 2, r * 2))
+        y += r * 2 + m.px(24)
+        body = m.font(m.body)
+        for name, group in (("済", visits.done), ("予定", visits.planned)):
+            dates = "、".join(f"{e.start.month}/{e.start.day}" for e in group)
+            line = f"{name} {len(group)} 回" + (f"（{dates}）" if dates else "")
+            y += text_block(p, inner.left(), y, inner.width(), line, body, theme.TEXT, 2) + m.px(8)
+        text_block(
+            p, inner.left(), y, inner.width(), f"先月 {visits.last_month} 回", body, theme.MUTED
+        )
+
+        inner = self.card(right, "これからの来校予定")
+        if not visits.upcoming:
+            self.empty(inner, "予定されている来校はありません")
+            return
+
+        self.event_rows(inner, visits.upcoming, inner.top(), label=visit_day, detail=visit_detail)
+
+
+def visit_day(event: Event) -> str:
+    day = event.start.date() if isinstance(event.start, datetime) else event.start
+    return short_date(day)
+
+
+def visit_detail(event: Event) -> str | None:
+    when = "" if event.all_day else event_when(event)
+    return "  ".join(x for x in (when, event.description) if x) or None
+
+
+PANELS: dict[str, type[TodayPanel | WeekPanel | NoticesPanel | VisitsPanel]] = {
+    "today": TodayPanel,
+    "week": WeekPanel,
+    "notices": NoticesPanel,
+    "visits": VisitsPanel,
+}
+
+PANEL_TITLES = {"today": "今日", "week": "今週", "notices": "連絡事項", "visits": "ICT支援員"}

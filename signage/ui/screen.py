@@ -1,0 +1,178 @@
+"""The whole screen: header (never rotates), banner strip, the current panel, footer.
+
+`paint_screen` is used both by the kiosk window and by `signage render`, so what the
+preview shows is exactly what the monitor shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QFont, QPainter
+
+from signage.jpdate import long_date
+from signage.ui import theme
+from signage.ui.draw import chip, line_height, text_block, text_width
+from signage.ui.panels import PANEL_TITLES, PANELS
+from signage.ui.theme import Metrics
+from signage.view import Banner, View
+
+BANNER_SECONDS = 8  # several banners take turns
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Where the rotation stands: which panel, how far, which kinds are on the bar."""
+
+    panel: str
+    progress: float
+    kinds: Sequence[str]
+    available: frozenset[str]
+    paused: bool = False
+
+
+def header_height(m: Metrics) -> float:
+    return m.px(150)
+
+
+def paint_screen(painter: QPainter, width: int, height: int, view: View, frame: Frame) -> None:
+    m = Metrics(height)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+    painter.fillRect(QRectF(0, 0, width, height), theme.BG)
+    paint_header(painter, QRectF(0, 0, width, header_height(m)), view, m)
+    top = header_height(m)
+    banner = current_banner(view)
+    if banner is not None:
+        h = m.px(84)
+        paint_banner(painter, QRectF(0, top, width, h), banner, m)
+        top += h
+    footer_h = m.px(84)
+    margin = m.px(40)
+    body = QRectF(
+        margin, top + margin * 0.7, width - 2 * margin, height - top - footer_h - margin * 1.2
+    )
+    PANELS[frame.panel](painter, m).draw(body, view, frame.progress)
+    paint_footer(painter, QRectF(0, height - footer_h, width, footer_h), view, frame, m)
+
+
+def current_banner(view: View) -> Banner | None:
+    if not view.banners:
+        return None
+    turn = int(view.now.timestamp() // BANNER_SECONDS) % len(view.banners)
+    return view.banners[turn]
+
+
+def paint_header(p: QPainter, rect: QRectF, view: View, m: Metrics) -> None:
+    pad = m.px(48)
+    clock_font = m.font(m.clock)
+    clock_w = text_width("88:88", clock_font)
+    clock_top = rect.top() + (rect.height() - line_height(clock_font)) / 2 + m.px(4)
+    paint_clock(p, rect.right() - pad, clock_top, view, clock_font)
+    date_font = m.font(m.header_date, bold=True)
+    date = long_date(view.now.date())
+    date_w = text_width(date, date_font)
+    date_x = rect.right() - pad - clock_w - m.px(50) - date_w
+    text_block(
+        p,
+        date_x,
+        rect.top() + (rect.height() - line_height(date_font)) / 2,
+        date_w + 4,
+        date,
+        date_font,
+        theme.TEXT,
+    )
+    name_w = date_x - pad - m.px(30)
+    school_font = m.font(m.header_school, bold=True)
+    text_block(p, pad, rect.top() + m.px(26), name_w, view.school, school_font, theme.TEXT)
+    status_font = m.font(m.status)
+    y = rect.top() + m.px(26) + line_height(school_font) + m.px(6)
+    dot = m.px(14)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(theme.GREEN if view.status_ok else theme.VERMILLION)
+    p.drawEllipse(QRectF(pad, y + (line_height(status_font) - dot) / 2, dot, dot))
+    mark = "" if view.status_ok else "⚠ "
+    text_block(p, pad + dot + m.px(10), y, name_w, mark + view.status, status_font, theme.MUTED)
+    p.fillRect(QRectF(rect.left(), rect.bottom() - m.px(2), rect.width(), m.px(2)), theme.LINE)
+
+
+def paint_clock(p: QPainter, right: float, top: float, view: View, font: QFont) -> None:
+    """HH:MM, right-aligned; the colon dims every other second so a frozen screen shows."""
+    hours, minutes = view.now.strftime("%H"), view.now.strftime("%M")
+    colon_w = text_width(":", font)
+    minutes_w = text_width(minutes, font)
+    x = right - minutes_w
+    text_block(p, x, top, minutes_w + 2, minutes, font, theme.TEXT)
+    x -= colon_w
+    colon = theme.TEXT if view.now.second % 2 == 0 else theme.DIM
+    text_block(p, x, top - font.pixelSize() * 0.06, colon_w + 2, ":", font, colon)
+    hours_w = text_width(hours, font)
+    text_block(p, x - hours_w, top, hours_w + 2, hours, font, theme.TEXT)
+
+
+def paint_banner(p: QPainter, rect: QRectF, banner: Banner, m: Metrics) -> None:
+    urgent = banner.tone == "urgent"
+    p.fillRect(rect, theme.VERMILLION if urgent else theme.SKY)
+    font = m.font(m.banner, bold=True)
+    pad = m.px(48)
+    ink = theme.TEXT if urgent else theme.BG
+    y = rect.top() + (rect.height() - line_height(font)) / 2
+    label_font = m.font(m.meta + 4, bold=True)
+    chip_h = line_height(label_font) + m.px(6)
+    w = chip(
+        p,
+        pad,
+        rect.top() + (rect.height() - chip_h) / 2,
+        banner.label,
+        label_font,
+        theme.TEXT if urgent else theme.BG,
+        True,
+        m.px(14),
+        ink=theme.VERMILLION if urgent else theme.TEXT,
+    )
+    x = pad + w + m.px(24)
+    text_block(p, x, y, rect.right() - pad - x, banner.text, font, ink)
+
+
+def paint_footer(p: QPainter, rect: QRectF, view: View, frame: Frame, m: Metrics) -> None:
+    p.fillRect(QRectF(rect.left(), rect.top(), rect.width(), m.px(2)), theme.LINE)
+    font = m.font(m.footer)
+    bold = m.font(m.footer, bold=True)
+    x = rect.left() + m.px(48)
+    r = m.px(11)
+    cy = rect.top() + rect.height() / 2 - m.px(3)
+    for kind in frame.kinds:
+        current = kind == frame.panel
+        usable = kind in frame.available
+        color = theme.TEXT if current else (theme.MUTED if usable else theme.DIM)
+        pen = p.pen()
+        pen.setColor(theme.ORANGE if current else color)
+        pen.setWidthF(m.px(3))
+        p.setPen(pen)
+        p.setBrush(theme.ORANGE if current else Qt.BrushStyle.NoBrush)
+        p.drawEllipse(QPointF(x + r, cy), r, r)
+        label = PANEL_TITLES[kind]
+        f = bold if current else font
+        text_block(p, x + 2 * r + m.px(12), cy - line_height(f) / 2, m.px(400), label, f, color)
+        x += 2 * r + m.px(12) + text_width(label, f) + m.px(40)
+    notes = list(view.notes)
+    if frame.paused:
+        notes.insert(0, "一時停止中（スペースで再開）")
+    if notes:
+        note_font = m.font(m.status, bold=True)
+        text_block(
+            p,
+            x + m.px(20),
+            cy - line_height(note_font) / 2,
+            rect.right() - x - m.px(68),
+            "　".join(notes),
+            note_font,
+            theme.ORANGE,
+            align_right=True,
+        )
+    bar = m.px(8)
+    p.fillRect(
+        QRectF(rect.left(), rect.bottom() - bar, rect.width() * frame.progress, bar), theme.ORANGE
+    )

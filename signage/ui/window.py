@@ -1,0 +1,93 @@
+"""The kiosk window: ticks every second, rotates panels, repaints from the store."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import replace
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent
+from PySide6.QtWidgets import QWidget
+
+from signage.rotation import Rotator
+from signage.runtime import Runtime
+from signage.ui.screen import Frame, paint_screen
+from signage.view import View, build_view
+
+
+class KioskWindow(QWidget):
+    def __init__(
+        self,
+        runtime: Runtime,
+        notes: tuple[str, ...] = (),
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__()
+        self.setWindowTitle(f"signage — {runtime.config.school.name}")
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.runtime = runtime
+        self.notes = notes
+        self.monotonic = monotonic
+        self.rotator = Rotator(runtime.config.panels, monotonic())
+        self._dirty = True
+        self.view = self._build()
+        runtime.store.subscribe(self._changed)
+        self.timer = QTimer(self)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.timeout.connect(self.tick)
+        self.timer.start(1000)
+
+    def _changed(self, source_id: str) -> None:
+        self._dirty = True
+
+    def _build(self) -> View:
+        self._dirty = False
+        rt = self.runtime
+        return build_view(rt.config, rt.store.snapshots(), rt.clock.now(), self.notes)
+
+    def tick(self) -> None:
+        """Once a second: the clock moves; data is rebuilt when it or the minute changed."""
+        now = self.runtime.clock.now().astimezone(self.runtime.config.school.tz)
+        if self._dirty or now.replace(second=0, microsecond=0) != self.view.now.replace(
+            second=0, microsecond=0
+        ):
+            self.view = self._build()
+        else:
+            self.view = replace(self.view, now=now)
+        self.rotator.update(self.monotonic(), self.view.available())
+        self.update()
+
+    def frame(self) -> Frame:
+        return Frame(
+            panel=self.rotator.current.kind,
+            progress=self.rotator.progress(self.monotonic()),
+            kinds=[p.kind for p in self.runtime.config.panels],
+            available=frozenset(self.view.available()),
+            paused=self.rotator.paused,
+        )
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt naming)
+        painter = QPainter(self)
+        try:
+            paint_screen(painter, self.width(), self.height(), self.view, self.frame())
+        finally:
+            painter.end()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        key = event.key()
+        now = self.monotonic()
+        available = self.view.available()
+        if key == Qt.Key.Key_Right:
+            self.rotator.next(now, available)
+        elif key == Qt.Key.Key_Left:
+            self.rotator.previous(now, available)
+        elif key == Qt.Key.Key_Space:
+            self.rotator.toggle_pause(now)
+        elif key == Qt.Key.Key_Q and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.close()
+            return
+        else:
+            super().keyPressEvent(event)
+            return
+        self.update()

@@ -1,0 +1,154 @@
+"""What the screen shows at a moment: a pure function of config, snapshots and now.
+
+Panels only draw a `View`; they never look at sources or the clock themselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from signage import agenda
+from signage.bell import BellStatus, bell_status
+from signage.config import Config
+from signage.jpdate import hm, time_range
+from signage.model import Event, Item, Notice, Snapshot
+
+STALE_AFTER = timedelta(minutes=60)
+
+
+@dataclass(frozen=True)
+class Banner:
+    label: str  # 至急 / 本日
+    text: str
+    tone: str  # "urgent" | "info"
+
+
+@dataclass(frozen=True)
+class VisitsView:
+    today: tuple[Event, ...]
+    upcoming: tuple[Event, ...]
+    done: tuple[Event, ...]  # this month, already over
+    planned: tuple[Event, ...]  # this month, not over yet
+    last_month: int
+    target: int
+
+    @property
+    def this_month(self) -> int:
+        return len(self.done) + len(self.planned)
+
+
+@dataclass(frozen=True)
+class View:
+    school: str
+    now: datetime  # in the school's zone
+    status: str
+    status_ok: bool
+    banners: tuple[Banner, ...]
+    bell: BellStatus | None
+    bell_name: str
+    today: tuple[Event, ...]
+    next_day: date
+    next_day_events: tuple[Event, ...]
+    staff_out: tuple[Event, ...]
+    week: tuple[tuple[date, tuple[Event, ...]], ...]
+    notices: tuple[Notice, ...]
+    visits: VisitsView
+    notes: tuple[str, ...] = field(default=())  # e.g. the demo banner
+
+    def available(self) -> set[str]:
+        """Panel kinds with something to show; today always, so the screen is never blank."""
+        kinds = {"today"}
+        if any(events for _, events in self.week):
+            kinds.add("week")
+        if self.notices:
+            kinds.add("notices")
+        if self.visits.upcoming or self.visits.this_month:
+            kinds.add("visits")
+        return kinds
+
+
+def build_view(
+    config: Config, snapshots: list[Snapshot], now: datetime, notes: tuple[str, ...] = ()
+) -> View:
+    tz = config.school.tz
+    local = now.astimezone(tz)
+    today = local.date()
+    roles = {sc.id: sc.role for sc in config.sources}
+    items: dict[str, list[Item]] = {}
+    for snap in snapshots:
+        items.setdefault(roles.get(snap.source, "events"), []).extend(snap.items)
+    events = items.get("events", [])
+    next_day = agenda.next_school_day(today)
+    notices = agenda.active_notices(items.get("notices", []), now)
+    visits = _visits(items.get("visits", []), now, tz, config.visits.monthly_target)
+    status, ok = _status(config, snapshots, now)
+    return View(
+        school=config.school.name,
+        now=local,
+        status=status,
+        status_ok=ok,
+        banners=_banners(notices, visits),
+        bell=bell_status(config.bell, local),
+        bell_name=config.bell.name,
+        today=tuple(agenda.events_on(events, today, tz)),
+        next_day=next_day,
+        next_day_events=tuple(agenda.events_on(events, next_day, tz)),
+        staff_out=tuple(agenda.events_on(items.get("staff_out", []), today, tz)),
+        week=tuple(
+            (day, tuple(agenda.events_on(events, day, tz))) for day in agenda.school_week(today)
+        ),
+        notices=tuple(notices),
+        visits=visits,
+        notes=notes,
+    )
+
+
+def _visits(items: list[Item], now: datetime, tz: ZoneInfo, target: int) -> VisitsView:
+    local = now.astimezone(tz)
+    month = agenda.in_month(items, local.year, local.month, tz)
+    last = local.date().replace(day=1) - timedelta(days=1)
+    return VisitsView(
+        today=tuple(agenda.events_on(items, local.date(), tz)),
+        upcoming=tuple(agenda.upcoming(items, now, tz)),
+        done=tuple(e for e in month if agenda.end_of(e, tz) <= now),
+        planned=tuple(e for e in month if agenda.end_of(e, tz) > now),
+        last_month=len(agenda.in_month(items, last.year, last.month, tz)),
+        target=target,
+    )
+
+
+def _banners(notices: list[Notice], visits: VisitsView) -> tuple[Banner, ...]:
+    banners = [Banner("至急", n.title, "urgent") for n in notices if n.priority == "urgent"]
+    for visit in visits.today:
+        banners.append(Banner("本日", "ICT支援員来校 " + visit_text(visit), "info"))
+    return tuple(banners)
+
+
+def visit_text(visit: Event) -> str:
+    when = ""
+    if isinstance(visit.start, datetime) and isinstance(visit.end, datetime):
+        when = time_range(visit.start, visit.end) + "  "
+    detail = f"（{visit.description}）" if visit.description else ""
+    return f"{when}{visit.title}{detail}"
+
+
+def _status(config: Config, snapshots: list[Snapshot], now: datetime) -> tuple[str, bool]:
+    """One quiet line: all fresh, or which source has not updated since when."""
+    if not snapshots:
+        return "データ源なし", True
+    tz = config.school.tz
+    troubled = [
+        s
+        for s in snapshots
+        if s.error is not None or s.fetched_at is None or now - s.fetched_at > STALE_AFTER
+    ]
+    if not troubled:
+        oldest = min(s.fetched_at for s in snapshots if s.fetched_at)
+        return f"全データ {hm(oldest.astimezone(tz))} 更新", True
+    first = troubled[0]
+    more = f" ほか{len(troubled) - 1}件" if len(troubled) > 1 else ""
+    if first.fetched_at is None:
+        return f"{first.source} 未取得{more}", False
+    return f"{first.source} {hm(first.fetched_at.astimezone(tz))} から未更新{more}", False

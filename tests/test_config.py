@@ -1,0 +1,537 @@
+"""Config loading and `check`: every issue, with its line and key path, in ja and en."""
+
+from __future__ import annotations
+
+import string
+import textwrap
+from datetime import time
+from pathlib import Path
+
+import pytest
+
+from signage.config import (
+    DEFAULT_PANELS,
+    Bell,
+    Config,
+    Display,
+    Issue,
+    LineLocator,
+    PanelConfig,
+    Period,
+    School,
+    SourceConfig,
+    Visits,
+    check_file,
+    check_text,
+    default_config_path,
+    find_config,
+    format_key_path,
+    load_config,
+    message_language,
+)
+from signage.errors import ConfigError
+from signage.messages import MESSAGES
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "configs" / "example-school.toml"
+
+
+@pytest.fixture(autouse=True)
+def _no_language_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SIGNAGE_LANG", raising=False)
+
+
+def write(tmp_path: Path, body: str, name: str = "signage.toml") -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(body).lstrip("\n"), encoding="utf-8")
+    return path
+
+
+def issues_of(tmp_path: Path, body: str, lang: str | None = None) -> list[Issue]:
+    return check_file(write(tmp_path, body), lang)[1]
+
+
+def where(issues: list[Issue]) -> list[tuple[int, str]]:
+    return [(issue.line, issue.key) for issue in issues]
+
+
+def only(issues: list[Issue]) -> Issue:
+    assert len(issues) == 1, [issue.format() for issue in issues]
+    return issues[0]
+
+
+SOURCE = """
+[[sources]]
+id = "cal"
+kind = "ics"
+role = "events"
+url = "https://example.com/cal.ics"
+"""
+
+
+# --- One test per kind of issue -----------------------------------------------------------------
+
+
+def test_toml_syntax_error_gives_its_line(tmp_path: Path) -> None:
+    issue = only(
+        issues_of(
+            tmp_path,
+            """
+            [school]
+            name = "みらい小"
+
+            [[panels]]
+            kind = "today"
+            seconds = "20
+            """,
+        )
+    )
+    assert (issue.line, issue.key) == (6, "(syntax)")
+    assert "TOML" in issue.message
+    assert issue.format().startswith(f"{tmp_path / 'signage.toml'}:6: (syntax): ")
+
+
+def test_syntax_error_at_end_of_document_points_at_the_last_line(tmp_path: Path) -> None:
+    issue = only(issues_of(tmp_path, 'name = "x"\ndays = ["mon",\n'))
+    assert (issue.line, issue.key) == (2, "(syntax)")
+    assert "15文字目" in issue.message
+
+
+def test_unknown_top_level_key_suggests_the_right_one(tmp_path: Path) -> None:
+    issue = only(issues_of(tmp_path, '[shcool]\nname = "みらい小"\n'))
+    assert (issue.line, issue.key) == (1, "shcool")
+    assert "もしかして「school」?" in issue.message
+
+
+def test_key_before_any_header_is_sent_to_its_section(tmp_path: Path) -> None:
+    issue = only(issues_of(tmp_path, 'name = "みらい小"\n[school]\n'))
+    assert (issue.line, issue.key) == (1, "name")
+    assert "[school]" in issue.message
+
+
+def test_unknown_key_inside_sources_and_bell_periods(tmp_path: Path) -> None:
+    issues = issues_of(
+        tmp_path,
+        SOURCE + 'refesh_minutes = 5\n\n[[bell.periods]]\nlabel = "1校時"\nstrat = "08:45"\n',
+    )
+    assert where(issues) == [
+        (6, "sources[0].refesh_minutes"),
+        (8, "bell.periods[0].start"),  # missing: the table header's line
+        (10, "bell.periods[0].strat"),
+    ]
+    assert "もしかして「refresh_minutes」?" in issues[0].message
+    assert "もしかして「start」?" in issues[2].message
+
+
+def test_wrong_type_number_in_quotes(tmp_path: Path) -> None:
+    issue = only(issues_of(tmp_path, '[[panels]]\nkind = "today"\nseconds = "20"\n'))
+    assert (issue.line, issue.key) == (3, "panels[0].seconds")
+    assert "seconds = 20" in issue.message
+
+
+def test_wrong_type_names_what_to_write(tmp_path: Path) -> None:
+    issue = only(issues_of(tmp_path, "[school]\nname = 5\n", lang="en"))
+    assert (issue.line, issue.key) == (2, "school.name")
+    assert issue.message == 'write text ("…") here (found 5).'
+
+
+def test_single_brackets_for_sources_asks_for_double(tmp_path: Path) -> None:
+    issue = only(issues_of(tmp_path, '[sources]\nid = "cal"\n'))
+    assert (issue.line, issue.key) == (1, "sources")
+    assert "[[sources]]" in issue.message
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "key", "needle"),
+    [
+        (SOURCE.replace('"events"', '"event"'), 4, "sources[0].role", "もしかして「events」?"),
+        (SOURCE + "refresh_minutes = 0\n", 6, "sources[0].refresh_minutes", "0 より大きい"),
+        (SOURCE + "refresh_minutes = -5\n", 6, "sources[0].refresh_minutes", "-5"),
+        (SOURCE + 'private = "secret"\n', 6, "sources[0].private", "neutral, hide"),
+        ('[[bell.periods]]\nlabel = "朝"\nstart = "8:2"\n', 3, "bell.periods[0].start", "8:2"),
+        ('[[bell.periods]]\nlabel = "朝"\nstart = "24:00"\n', 3, "bell.periods[0].start", "24"),
+        (
+            '[[bell.periods]]\nlabel = "朝"\nstart = "08:35"\nend = "08:20"\n',
+            4,
+            "bell.periods[0].end",
+            "08:20",
+        ),
+        ('[bell]\ndays = ["mon", "tus"]\n', 2, "bell.days[1]", "もしかして「tue」?"),
+        ("[bell]\ndays = []\n", 2, "bell.days", "空"),
+        ('[display]\nlanguage = "fr"\n', 2, "display.language", "ja, en"),
+        ("[display]\nscreen = -1\n", 2, "display.screen", "0 以上"),
+        ("[visits]\nmonthly_target = 0\n", 2, "visits.monthly_target", "1 以上"),
+        (SOURCE.replace("https://example.com/cal.ics", "ftp://x/y"), 5, "sources[0].url", "ftp"),
+        (SOURCE.replace('"cal"', '"学校 行事"'), 2, "sources[0].id", "半角英数字"),
+        ("panels = []\n", 1, "panels", "パネル"),
+    ],
+)
+def test_bad_values(tmp_path: Path, body: str, line: int, key: str, needle: str) -> None:
+    issue = only(issues_of(tmp_path, body))
+    assert (issue.line, issue.key, issue.severity) == (line, key, "error")
+    assert needle in issue.message
+
+
+def test_unknown_time_zone(tmp_path: Path) -> None:
+    issue = only(issues_of(tmp_path, '[school]\nname = "x"\ntimezone = "Asia/Tokio"\n'))
+    assert (issue.line, issue.key) == (3, "school.timezone")
+    assert "もしかして「Asia/Tokyo」?" in issue.message
+
+
+def test_duplicate_id_points_at_the_second_and_names_the_first(tmp_path: Path) -> None:
+    body = SOURCE + "\n" + SOURCE.replace("ics", "json").replace('"events"', '"notices"')
+    issue = only(issues_of(tmp_path, body))
+    assert (issue.line, issue.key) == (9, "sources[1].id")
+    assert "2 行目" in issue.message
+    english = only(issues_of(tmp_path, body, lang="en"))
+    assert "line 2" in english.message
+
+
+def test_missing_file_is_a_warning_and_the_config_still_loads(tmp_path: Path) -> None:
+    path = write(tmp_path, SOURCE.replace("https://example.com/cal.ics", "feeds/cal.ics"))
+    config, issues = check_file(path)
+    issue = only(issues)
+    assert (issue.line, issue.key, issue.severity) == (5, "sources[0].url", "warning")
+    assert str(tmp_path / "feeds" / "cal.ics") in issue.message
+    assert config is not None
+    assert load_config(path).sources[0].location == str(tmp_path / "feeds" / "cal.ics")
+
+
+def test_unknown_panel_kind(tmp_path: Path) -> None:
+    issue = only(issues_of(tmp_path, '[[panels]]\nkind = "today"\n[[panels]]\nkind = "todya"\n'))
+    assert (issue.line, issue.key) == (4, "panels[1].kind")
+    assert "today, week, notices, visits" in issue.message
+
+
+def test_unknown_source_kind_lists_the_known_ones(tmp_path: Path) -> None:
+    issue = only(issues_of(tmp_path, SOURCE.replace('"ics"', '"icss"')))
+    assert (issue.line, issue.key) == (3, "sources[0].kind")
+    assert issue.message == "不明な種類「icss」です。使えるのは ics, json です。もしかして「ics」?"
+    english = only(issues_of(tmp_path, SOURCE.replace('"ics"', '"icss"'), lang="en"))
+    assert english.message == 'unknown kind "icss"; known kinds: ics, json. Did you mean "ics"?'
+
+
+def test_missing_required_keys_point_at_the_table_header(tmp_path: Path) -> None:
+    issues = issues_of(tmp_path, SOURCE + '\n[[sources]]\nid = "notices"\n')
+    assert where(issues) == [
+        (7, "sources[1].kind"),
+        (7, "sources[1].role"),
+        (7, "sources[1].url"),
+    ]
+    assert "kind = …" in issues[0].message
+
+
+def test_private_on_a_json_source_is_a_warning(tmp_path: Path) -> None:
+    body = SOURCE.replace('"ics"', '"json"') + 'private = "hide"\n'
+    issue = only(issues_of(tmp_path, body))
+    assert (issue.line, issue.key, issue.severity) == (6, "sources[0].private", "warning")
+
+
+def test_very_short_refresh_of_a_remote_source_is_a_warning(tmp_path: Path) -> None:
+    issue = only(issues_of(tmp_path, SOURCE + "refresh_minutes = 0.5\n"))
+    assert (issue.line, issue.severity) == (6, "warning")
+
+
+def test_file_not_found_and_not_utf8(tmp_path: Path) -> None:
+    config, issues = check_file(tmp_path / "nope.toml")
+    assert config is None
+    assert where(issues) == [(1, "(file)")]
+    sjis = tmp_path / "sjis.toml"
+    sjis.write_bytes('[school]\nname = "みらい小学校"\n'.encode("shift_jis"))
+    issue = only(check_file(sjis)[1])
+    assert (issue.line, issue.key) == (2, "(file)")
+    assert "UTF-8" in issue.message
+
+
+def test_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "bom.toml"
+    path.write_bytes('[school]\nname = "みらい小"\n'.encode("utf-8-sig"))
+    assert load_config(path).school.name == "みらい小"
+
+
+# --- Every issue, in file order, in the chosen language -----------------------------------------
+
+FIVE_MISTAKES = """
+[school]
+name = "伊勢崎市立みらい小学校"
+timezone = "Asia/Tokio"
+
+[[bell.periods]]
+label = "1校時"
+start = "8:45"
+end = "8:30"
+
+[[sources]]
+id = "cal"
+kind = "icss"
+role = "events"
+url = "https://example.com/cal.ics"
+refesh_minutes = 10
+
+[[panels]]
+kind = "today"
+seconds = "20"
+"""
+
+
+def test_five_mistakes_come_out_together_in_file_order(tmp_path: Path) -> None:
+    config, issues = check_file(write(tmp_path, FIVE_MISTAKES))
+    assert config is None
+    assert where(issues) == [
+        (3, "school.timezone"),
+        (8, "bell.periods[0].end"),
+        (12, "sources[0].kind"),
+        (15, "sources[0].refesh_minutes"),
+        (19, "panels[0].seconds"),
+    ]
+    assert all(issue.severity == "error" for issue in issues)
+
+
+def test_english_by_argument(tmp_path: Path) -> None:
+    issues = issues_of(tmp_path, FIVE_MISTAKES, lang="en")
+    assert issues[0].message.startswith('unknown time zone "Asia/Tokio"')
+    assert all(issue.message.isascii() for issue in issues)
+
+
+def test_english_by_the_files_display_language(tmp_path: Path) -> None:
+    issues = issues_of(tmp_path, FIVE_MISTAKES + '\n[display]\nlanguage = "en"\n')
+    assert issues[0].message.startswith('unknown time zone "Asia/Tokio"')
+    # An explicit language wins over the file's.
+    japanese = issues_of(tmp_path, FIVE_MISTAKES + '\n[display]\nlanguage = "en"\n', lang="ja")
+    assert japanese[0].message.startswith("不明なタイムゾーン")
+
+
+def test_english_by_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SIGNAGE_LANG", "en_US.UTF-8")
+    assert message_language(None) == "en"
+    assert issues_of(tmp_path, FIVE_MISTAKES)[0].message.startswith("unknown time zone")
+    assert message_language("ja") == "ja"
+
+
+def test_message_language_defaults_to_japanese() -> None:
+    assert message_language(None) == "ja"
+    assert message_language("fr") == "ja"
+    assert message_language("EN") == "en"
+
+
+def test_load_config_raises_with_every_issue(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError) as caught:
+        load_config(write(tmp_path, FIVE_MISTAKES))
+    assert len(caught.value.issues) == 5
+    message = str(caught.value)
+    assert message.splitlines()[0].endswith("5 件あります:")
+    assert len(message.splitlines()) == 6
+
+
+def test_messages_have_the_same_keys_and_placeholders_in_both_languages() -> None:
+    def fields(template: str) -> set[str]:
+        return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+    assert MESSAGES["ja"].keys() == MESSAGES["en"].keys()
+    for key, template in MESSAGES["ja"].items():
+        assert fields(template) == fields(MESSAGES["en"][key]), key
+
+
+# --- A valid config ------------------------------------------------------------------------------
+
+FULL = """
+[school]
+name = "伊勢崎市立みらい小学校"
+timezone = "Asia/Tokyo"
+
+[display]
+language = "en"
+screen = 1
+
+[visits]
+monthly_target = 6
+
+[bell]
+name = "短縮"
+days = ["fri", "mon", "水"]
+
+[[bell.periods]]
+label = "朝の会"
+start = "8:20"
+end = 08:35:00
+
+[[bell.periods]]
+label = "下校"
+start = "15:30"
+
+[[sources]]
+id = "school-calendar"
+kind = "ics"
+role = "events"
+url = "webcal://calendar.example.jp/mirai.ics"
+match = "みらい小"
+refresh_minutes = 30
+private = "hide"
+
+[[sources]]
+id = "board"
+kind = "json"
+role = "notices"
+url = "notices.json"
+
+[[panels]]
+kind = "notices"
+seconds = 12.5
+
+[[panels]]
+kind = "today"
+"""
+
+
+def test_full_config_round_trips_to_the_dataclasses(tmp_path: Path) -> None:
+    (tmp_path / "notices.json").write_text("[]", encoding="utf-8")
+    path = write(tmp_path, FULL)
+    config, issues = check_file(path)
+    assert issues == []
+    assert config == Config(
+        school=School("伊勢崎市立みらい小学校", "Asia/Tokyo"),
+        sources=(
+            SourceConfig(
+                id="school-calendar",
+                kind="ics",
+                role="events",
+                url="webcal://calendar.example.jp/mirai.ics",
+                location="https://calendar.example.jp/mirai.ics",
+                match="みらい小",
+                refresh_minutes=30,
+                private="hide",
+            ),
+            SourceConfig(
+                id="board",
+                kind="json",
+                role="notices",
+                url="notices.json",
+                location=str(tmp_path / "notices.json"),
+            ),
+        ),
+        panels=(PanelConfig("notices", 12.5), PanelConfig("today", 20)),
+        bell=Bell(
+            name="短縮",
+            days=(0, 2, 4),
+            periods=(
+                Period("朝の会", time(8, 20), time(8, 35)),
+                Period("下校", time(15, 30)),
+            ),
+        ),
+        display=Display(language="en", screen=1),
+        visits=Visits(monthly_target=6),
+        path=path.resolve(),
+    )
+    assert config.sources[0].is_remote
+    assert not config.sources[1].is_remote
+    assert config.school.tz.key == "Asia/Tokyo"
+
+
+def test_empty_file_gives_the_defaults(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, ""))
+    assert config.school == School()
+    assert config.panels == DEFAULT_PANELS
+    assert config.bell.days == (0, 1, 2, 3, 4)
+    assert config.sources == ()
+
+
+def test_full_width_time_is_accepted(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, '[[bell.periods]]\nlabel = "朝"\nstart = "８：２０"\n'))
+    assert config.bell.periods[0].start == time(8, 20)
+
+
+def test_check_text_resolves_paths_against_base(tmp_path: Path) -> None:
+    config, issues = check_text(
+        SOURCE.replace("https://example.com/cal.ics", "a.ics"), base=tmp_path
+    )
+    assert config is not None and issues[0].severity == "warning"
+    assert config.sources[0].location == str(tmp_path / "a.ics")
+
+
+def test_the_example_school_config_is_clean() -> None:
+    config, issues = check_file(EXAMPLE)
+    assert [issue.format() for issue in issues] == []
+    assert config is not None
+    assert config.sources and all(source.is_remote for source in config.sources)
+
+
+# --- Where the config lives ----------------------------------------------------------------------
+
+
+def test_find_config_prefers_signage_config_even_when_missing(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere.toml"
+    assert find_config({"SIGNAGE_CONFIG": str(missing)}) == missing
+
+
+def test_find_config_uses_xdg_config_home(tmp_path: Path) -> None:
+    env = {"XDG_CONFIG_HOME": str(tmp_path), "HOME": str(tmp_path / "home")}
+    assert find_config(env) is None
+    path = tmp_path / "signage" / "signage.toml"
+    path.parent.mkdir()
+    path.write_text("", encoding="utf-8")
+    assert find_config(env) == path
+    assert default_config_path(env, "linux") == path
+
+
+def test_default_config_path_per_platform(tmp_path: Path) -> None:
+    home = {"HOME": str(tmp_path)}
+    assert default_config_path(home, "linux") == tmp_path / ".config/signage/signage.toml"
+    assert default_config_path({**home, "XDG_CONFIG_HOME": "rel"}, "linux") == (
+        tmp_path / ".config/signage/signage.toml"
+    )
+    mac = tmp_path / "Library/Application Support/signage/signage.toml"
+    assert default_config_path(home, "darwin") == mac
+    windows = default_config_path({"APPDATA": "C:/Users/t/AppData/Roaming"}, "win32")
+    assert windows.as_posix() == "C:/Users/t/AppData/Roaming/signage/signage.toml"
+
+
+# --- The line locator ----------------------------------------------------------------------------
+
+
+def test_line_locator_headers_keys_and_fallbacks() -> None:
+    source = textwrap.dedent(
+        '''
+        title = """
+        fake = 1
+        """
+        [school]
+        "time zone" = "x"
+        a.b = 1
+        inline = { x = 1, y = 2 }
+
+        [[sources]]
+        id = "a"
+        [[sources]]
+        id = 'b'
+        [sources.options]
+        depth = 2
+        [[sources.extra]]
+        n = 1
+
+        [ bell ]
+        [[ bell.periods ]]
+        label = "x"
+        '''
+    ).lstrip("\n")
+    locator = LineLocator(source)
+    assert locator.line(("title",)) == 1
+    assert ("fake",) not in locator.lines
+    assert locator.line(("school",)) == 4
+    assert locator.line(("school", "time zone")) == 5
+    assert locator.line(("school", "a", "b")) == 6
+    assert locator.line(("school", "inline", "y")) == 7
+    assert locator.line(("sources",)) == 9
+    assert locator.line(("sources", 0, "id")) == 10
+    assert locator.line(("sources", 1)) == 11
+    assert locator.line(("sources", 1, "id")) == 12
+    assert locator.line(("sources", 1, "options", "depth")) == 14
+    assert locator.line(("sources", 1, "extra", 0, "n")) == 16
+    assert locator.line(("bell",)) == 18
+    assert locator.line(("bell", "periods", 0, "label")) == 20
+    assert locator.line(("bell", "periods", 0, "missing")) == 19
+    assert locator.line(("nowhere",)) == 1
+
+
+def test_format_key_path() -> None:
+    assert format_key_path(("sources", 2, "kind")) == "sources[2].kind"
+    assert format_key_path(("school", "time zone")) == 'school."time zone"'
+    assert format_key_path(()) == ""
