@@ -1,0 +1,152 @@
+"""The command line contract of DESIGN.md: exit codes, one-line reasons, agenda JSON."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from signage import __version__
+from signage.cli import build_parser, load, main
+
+FIVE_MISTAKES = """\
+[school]
+name = "テスト小学校"
+timezone = "Asia/Tokio"
+
+[[sources]]
+id = "cal"
+kind = "icss"
+role = "events"
+url = "https://example.org/cal.ics"
+
+[[sources]]
+id = "cal"
+kind = "ics"
+role = "events"
+url = "https://example.org/other.ics"
+refersh_minutes = 5
+
+[[panels]]
+kind = "todya"
+seconds = 20
+"""
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert __version__ in capsys.readouterr().out
+
+
+def test_python_dash_m_works_the_same():
+    out = subprocess.run(
+        [sys.executable, "-m", "signage", "--version"], capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == f"signage {__version__}"
+
+
+def test_check_reports_all_five_mistakes_with_lines(tmp_path: Path, capsys):
+    path = tmp_path / "school.toml"
+    path.write_text(FIVE_MISTAKES, encoding="utf-8")
+    assert main(["check", str(path)]) == 2
+    lines = capsys.readouterr().out.strip().splitlines()
+    where = [line.split(": ")[0] for line in lines]
+    assert where == [f"{path}:3", f"{path}:7", f"{path}:12", f"{path}:16", f"{path}:19"]
+    assert "school.timezone" in lines[0]
+    assert "ics" in lines[1]  # did you mean
+    assert "refresh_minutes" in lines[3]
+
+
+def test_check_in_english(tmp_path: Path, capsys):
+    path = tmp_path / "school.toml"
+    path.write_text(FIVE_MISTAKES, encoding="utf-8")
+    assert main(["check", "--lang", "en", str(path)]) == 2
+    out = capsys.readouterr().out
+    assert "Did you mean" in out or "did you mean" in out
+
+
+def test_check_valid_demo_config_exits_zero(capsys):
+    demo = Path(__file__).parents[1] / "signage" / "demo" / "signage.toml"
+    assert main(["check", str(demo)]) == 0
+    assert capsys.readouterr().out == ""
+
+
+def test_config_error_is_exit_2_with_a_reason(tmp_path: Path, capsys):
+    path = tmp_path / "bad.toml"
+    path.write_text("[school\nname = 1\n", encoding="utf-8")
+    assert main(["agenda", "--config", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("signage: ")
+    assert f"{path}:1" in err
+
+
+def test_usage_errors_exit_2(tmp_path: Path, capsys):
+    assert main(["render", "--demo", "--out", str(tmp_path), "--size", "huge"]) == 2
+    assert "--size" in capsys.readouterr().err
+    assert main(["agenda", "--demo", "--at", "yesterday"]) == 2
+    with pytest.raises(SystemExit) as exit_info:
+        main(["frobnicate"])
+    assert exit_info.value.code == 2
+
+
+def test_agenda_demo_json_follows_the_contract(capsys):
+    assert main(["agenda", "--demo", "--json", "--at", "2026-11-24T09:18", "--days", "5"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["school"] == "伊勢崎市立みらい小学校"
+    assert data["timezone"] == "Asia/Tokyo"
+    assert data["generated_at"] == "2026-11-24T09:18:00+09:00"
+    assert [d["date"] for d in data["days"]] == [f"2026-11-{d}" for d in range(24, 29)]
+    tuesday = data["days"][0]
+    assert any(e["title"] == "林間学校（5年）" and e["all_day"] for e in tuesday["events"])
+    assert tuesday["visits"] and tuesday["visits"][0]["start"] == "2026-11-24T09:00:00+09:00"
+    assert all("みらい小" in v["title"] for d in data["days"] for v in d["visits"])
+    assert {"鈴木", "中村", "高橋"} <= {s["title"].split()[0] for s in tuesday["staff_out"]}
+    assert data["notices"][0]["priority"] == "urgent"
+    assert all(s["ok"] for s in data["sources"])
+    for item in tuesday["events"]:
+        assert set(item) == {"source", "title", "start", "end", "all_day", "location"}
+
+
+def test_agenda_text_for_a_person(capsys):
+    assert main(["agenda", "--demo", "--at", "2026-11-24T09:18"]) == 0
+    out = capsys.readouterr().out
+    assert "2026-11-24" in out and "林間学校" in out
+
+
+def test_run_without_config_falls_back_to_demo_with_a_banner(tmp_path: Path, monkeypatch):
+    monkeypatch.delenv("SIGNAGE_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    args = build_parser().parse_args(["run"])
+    from datetime import date
+
+    config, notes = load(args, date(2026, 11, 24))
+    assert config.school.name == "伊勢崎市立みらい小学校"
+    assert notes and str(tmp_path / "xdg" / "signage" / "signage.toml") in notes[0]
+
+
+def test_run_uses_the_config_in_the_standard_place(tmp_path: Path, monkeypatch):
+    folder = tmp_path / "xdg" / "signage"
+    folder.mkdir(parents=True)
+    (folder / "signage.toml").write_text('[school]\nname = "設定どおり小"\n', encoding="utf-8")
+    monkeypatch.delenv("SIGNAGE_CONFIG", raising=False)
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    from datetime import date
+
+    config, notes = load(build_parser().parse_args(["run"]), date(2026, 11, 24))
+    assert config.school.name == "設定どおり小" and notes == ()
+
+
+def test_render_subprocess_in_utc_machine_zone(tmp_path: Path):
+    """The CLI as a user runs it, with the machine in UTC: Tokyo's day is still shown."""
+    env = dict(os.environ, TZ="UTC", QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run(
+        [sys.executable, "-m", "signage", "render", "--demo", "--out", str(tmp_path),
+         "--at", "2026-11-24T07:30"],
+        capture_output=True, text=True, env=env, timeout=60,
+    )
+    assert out.returncode == 0, out.stderr
+    assert len(list(tmp_path.glob("*.png"))) == 4

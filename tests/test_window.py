@@ -1,0 +1,103 @@
+"""The kiosk window rotates on its timer, skips empty panels and answers the keys."""
+
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from datetime import datetime  # noqa: E402
+from zoneinfo import ZoneInfo  # noqa: E402
+
+from PySide6.QtCore import Qt  # noqa: E402
+
+from signage.clock import FixedClock  # noqa: E402
+from signage.config import Config, PanelConfig, School, SourceConfig  # noqa: E402
+from signage.model import Event, Notice  # noqa: E402
+from signage.runtime import Runtime  # noqa: E402
+from signage.ui.window import KioskWindow  # noqa: E402
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+
+
+class FakeMonotonic:
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def make_window(qtbot, with_notices: bool = True):
+    clock = FixedClock(datetime(2026, 11, 24, 9, 18, tzinfo=TOKYO))
+    config = Config(
+        school=School("テスト小学校"),
+        sources=(
+            SourceConfig("cal", "ics", "events", "cal.ics", "/cal.ics"),
+            SourceConfig("board", "json", "notices", "n.json", "/n.json"),
+        ),
+        panels=(PanelConfig("today", 20), PanelConfig("week", 10), PanelConfig("notices", 5),
+                PanelConfig("visits", 5)),
+    )
+    runtime = Runtime.build(config, clock)
+    meeting = Event("cal", "職員会議", datetime(2026, 11, 24, 15, tzinfo=TOKYO),
+                    datetime(2026, 11, 24, 16, tzinfo=TOKYO))
+    runtime.store.succeeded("cal", (meeting,), (), clock.now())
+    if with_notices:
+        runtime.store.succeeded("board", (Notice("board", "連絡"),), (), clock.now())
+    mono = FakeMonotonic()
+    window = KioskWindow(runtime, monotonic=mono)
+    window.timer.stop()  # the test drives the ticks
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    window.show()
+    return window, mono, clock, runtime
+
+
+def test_window_rotates_and_skips_the_empty_visits_panel(qtbot):
+    window, mono, clock, _ = make_window(qtbot)
+    assert window.frame().panel == "today"
+    seen = []
+    for _ in range(8):
+        mono.t += 5
+        clock.advance(5)
+        window.tick()
+        seen.append(window.frame().panel)
+    assert seen == ["today", "today", "today", "week", "week", "notices", "today", "today"]
+    assert "visits" not in window.frame().available
+
+
+def test_keys_move_and_pause(qtbot):
+    window, mono, clock, _ = make_window(qtbot)
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    assert window.frame().panel == "week"
+    qtbot.keyClick(window, Qt.Key.Key_Left)
+    qtbot.keyClick(window, Qt.Key.Key_Left)
+    assert window.frame().panel == "notices"
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    mono.t += 600
+    window.tick()
+    assert window.frame().panel == "notices" and window.frame().paused
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    mono.t += 5
+    window.tick()
+    assert window.frame().panel == "today"
+
+
+def test_new_data_reaches_the_screen_on_the_next_tick(qtbot):
+    window, mono, clock, runtime = make_window(qtbot, with_notices=False)
+    assert "notices" not in window.view.available()
+    runtime.store.succeeded("board", (Notice("board", "至急の連絡", priority="urgent"),), (),
+                            clock.now())
+    window.tick()
+    assert "notices" in window.view.available()
+    assert window.view.banners[0].text == "至急の連絡"
+
+
+def test_the_clock_ticks_every_second(qtbot):
+    window, mono, clock, _ = make_window(qtbot)
+    window.timer.start(1000)
+    clock.advance(1)
+    before = window.view.now
+    qtbot.waitUntil(lambda: window.view.now != before, timeout=2500)
+    assert (window.view.now - before).total_seconds() == 1
+    grab = window.grab().toImage()
+    assert grab.width() == 1280
