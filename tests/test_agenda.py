@@ -108,7 +108,11 @@ def test_agenda_json_shape():
         Snapshot(
             "cal",
             (
-                ev("会議", datetime(2026, 11, 24, 15, tzinfo=TOKYO), datetime(2026, 11, 24, 16, tzinfo=TOKYO)),
+                ev(
+                    "会議",
+                    datetime(2026, 11, 24, 15, tzinfo=TOKYO),
+                    datetime(2026, 11, 24, 16, tzinfo=TOKYO),
+                ),
                 ev("林間学校", date(2026, 11, 24), date(2026, 11, 26), all_day=True),
             ),
             fetched_at=now,

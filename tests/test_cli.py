@@ -144,9 +144,21 @@ def test_render_subprocess_in_utc_machine_zone(tmp_path: Path):
     """The CLI as a user runs it, with the machine in UTC: Tokyo's day is still shown."""
     env = dict(os.environ, TZ="UTC", QT_QPA_PLATFORM="offscreen")
     out = subprocess.run(
-        [sys.executable, "-m", "signage", "render", "--demo", "--out", str(tmp_path),
-         "--at", "2026-11-24T07:30"],
-        capture_output=True, text=True, env=env, timeout=60,
+        [
+            sys.executable,
+            "-m",
+            "signage",
+            "render",
+            "--demo",
+            "--out",
+            str(tmp_path),
+            "--at",
+            "2026-11-24T07:30",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
     )
     assert out.returncode == 0, out.stderr
     assert len(list(tmp_path.glob("*.png"))) == 4

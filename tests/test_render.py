@@ -33,8 +33,10 @@ def distinct_colours(image: QImage, step: int = 16) -> int:
 @pytest.mark.parametrize("size", ["1920x1080", "3840x2160"])
 def test_render_demo_writes_one_png_per_panel(tmp_path: Path, size: str):
     out = tmp_path / "r"
-    assert main(["render", "--demo", "--out", str(out), "--size", size,
-                 "--at", "2026-11-24T09:18"]) == 0
+    assert (
+        main(["render", "--demo", "--out", str(out), "--size", size, "--at", "2026-11-24T09:18"])
+        == 0
+    )
     files = sorted(p.name for p in out.iterdir())
     assert files == ["01-today.png", "02-week.png", "03-notices.png", "04-visits.png"]
     width, height = (int(v) for v in size.split("x"))
@@ -80,8 +82,12 @@ def test_screen_shows_last_update_note_when_a_source_fails():
     ensure_gui()
     now = datetime(2026, 11, 24, 9, 0, tzinfo=TOKYO)
     config = Config(sources=(SourceConfig("cal", "ics", "events", "x.ics", "/x.ics"),))
-    good = Event("cal", "職員会議", datetime(2026, 11, 24, 15, tzinfo=TOKYO),
-                 datetime(2026, 11, 24, 16, tzinfo=TOKYO))
+    good = Event(
+        "cal",
+        "職員会議",
+        datetime(2026, 11, 24, 15, tzinfo=TOKYO),
+        datetime(2026, 11, 24, 16, tzinfo=TOKYO),
+    )
     snap = Snapshot("cal", (good,), fetched_at=now.replace(hour=8, minute=12), error="timed out")
     view = build_view(config, [snap], now)
     assert view.status == "cal 8:12 から未更新"

@@ -34,12 +34,20 @@ def make_window(qtbot, with_notices: bool = True):
             SourceConfig("cal", "ics", "events", "cal.ics", "/cal.ics"),
             SourceConfig("board", "json", "notices", "n.json", "/n.json"),
         ),
-        panels=(PanelConfig("today", 20), PanelConfig("week", 10), PanelConfig("notices", 5),
-                PanelConfig("visits", 5)),
+        panels=(
+            PanelConfig("today", 20),
+            PanelConfig("week", 10),
+            PanelConfig("notices", 5),
+            PanelConfig("visits", 5),
+        ),
     )
     runtime = Runtime.build(config, clock)
-    meeting = Event("cal", "職員会議", datetime(2026, 11, 24, 15, tzinfo=TOKYO),
-                    datetime(2026, 11, 24, 16, tzinfo=TOKYO))
+    meeting = Event(
+        "cal",
+        "職員会議",
+        datetime(2026, 11, 24, 15, tzinfo=TOKYO),
+        datetime(2026, 11, 24, 16, tzinfo=TOKYO),
+    )
     runtime.store.succeeded("cal", (meeting,), (), clock.now())
     if with_notices:
         runtime.store.succeeded("board", (Notice("board", "連絡"),), (), clock.now())
@@ -85,8 +93,9 @@ def test_keys_move_and_pause(qtbot):
 def test_new_data_reaches_the_screen_on_the_next_tick(qtbot):
     window, mono, clock, runtime = make_window(qtbot, with_notices=False)
     assert "notices" not in window.view.available()
-    runtime.store.succeeded("board", (Notice("board", "至急の連絡", priority="urgent"),), (),
-                            clock.now())
+    runtime.store.succeeded(
+        "board", (Notice("board", "至急の連絡", priority="urgent"),), (), clock.now()
+    )
     window.tick()
     assert "notices" in window.view.available()
     assert window.view.banners[0].text == "至急の連絡"

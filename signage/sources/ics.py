@@ -30,8 +30,10 @@ class IcsSource(Source):
             text = raw.decode("utf-8-sig", errors="replace")
         if "BEGIN:VCALENDAR" not in text[:4096].upper():
             raise ParseError("not an iCalendar file (no BEGIN:VCALENDAR)")
+        warnings: list[str] = []
         try:
             calendar = icalendar.Calendar.from_ical(text)
+            warnings.extend(_repair(calendar))
             calendar = x_wr_timezone.to_standard(calendar)
         except Exception as exc:  # icalendar raises bare ValueErrors and worse
             raise ParseError(f"unreadable iCalendar: {exc}") from None
@@ -43,7 +45,6 @@ class IcsSource(Source):
         except Exception as exc:
             raise ParseError(f"cannot expand recurrences: {exc}") from None
         items: list[Item] = []
-        warnings: list[str] = []
         for component in occurrences:
             try:
                 event = self._event(component)
@@ -105,6 +106,44 @@ class IcsSource(Source):
                 return value.replace(tzinfo=self.tz)
             return value.astimezone(self.tz)
         return value
+
+
+def _repair(calendar: icalendar.Calendar) -> list[str]:
+    """Fix, in place, what would otherwise sink the whole feed or misplace all-day events.
+
+    - A VEVENT without exactly one DTSTART cannot be placed, and recurring_ical_events fails on
+      the whole calendar because of it: drop that event alone, with a warning.
+    - `DTSTART;TZID=Japan;VALUE=DATE:20060503` (Apple iCal, apike.ca) is a date by RFC 5545, but
+      icalendar decodes it as midnight in that zone, which shows an all-day event as a timed one
+      (on the previous day for a zone west of the school's). Keep such values dates.
+    """
+    warnings: list[str] = []
+    kept = []
+    for component in calendar.subcomponents:
+        if component.name == "VEVENT" and not isinstance(
+            component.get("DTSTART"), icalendar.prop.vDDDTypes
+        ):
+            uid = _text(component.get("UID")) or "?"
+            warnings.append(f"skipped event {uid}: no single DTSTART")
+            continue
+        kept.append(component)
+    calendar.subcomponents[:] = kept
+    for event in calendar.walk("VEVENT"):
+        for name in _DATE_PROPERTIES:
+            value = event.get(name)
+            for prop in value if isinstance(value, list) else [value]:
+                params = getattr(prop, "params", None)
+                if params is None or str(params.get("VALUE", "")).upper() != "DATE":
+                    continue
+                for part in getattr(prop, "dts", [prop]):
+                    if isinstance(part.dt, datetime):
+                        part.dt = part.dt.date()
+                        part.params.pop("TZID", None)
+                params.pop("TZID", None)
+    return warnings
+
+
+_DATE_PROPERTIES = ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE")
 
 
 def _text(value: object) -> str:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtGui import QGuiApplication, QImage, QPainter
+from PySide6.QtWidgets import QApplication
 
 from signage.config import PanelConfig
 from signage.ui.screen import Frame, paint_screen
@@ -14,12 +15,13 @@ from signage.view import View
 
 
 def ensure_gui() -> QGuiApplication:
-    """A Qt application; offscreen when there is no display (servers, CI)."""
+    """A Qt application (a widgets one, so a window can follow in the same process);
+    offscreen when there is no display (servers, CI)."""
     app = QGuiApplication.instance()
     if app is None:
         if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
             os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-        app = QGuiApplication([])
+        app = QApplication([])
     assert isinstance(app, QGuiApplication)
     return app
 
