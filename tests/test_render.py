@@ -12,8 +12,8 @@ import pytest  # noqa: E402
 from PySide6.QtGui import QFont, QImage, QRawFont  # noqa: E402
 
 from signage.cli import main  # noqa: E402
-from signage.model import Event, Notice, Snapshot  # noqa: E402
 from signage.config import Config, School, SourceConfig  # noqa: E402
+from signage.model import Event, Notice, Snapshot  # noqa: E402
 from signage.ui.fonts import japanese_family  # noqa: E402
 from signage.ui.render import ensure_gui, render_image  # noqa: E402
 from signage.ui.screen import Frame  # noqa: E402
