@@ -57,7 +57,12 @@ class Poller:
                 if raw is None:
                     raise SourceError("server answered 304 but nothing was cached")
                 loop = asyncio.get_running_loop()
-                parsed = await loop.run_in_executor(None, self.source.parse, raw, now)
+                try:
+                    parsed = await loop.run_in_executor(None, self.source.parse, raw, now)
+                except SourceError:
+                    # Else the server's 304 for this refused body would pass for good news.
+                    self.source.forget_validators()
+                    raise
                 self._raw, self._parsed_for = raw, today
                 self.store.succeeded(sid, parsed.items, parsed.warnings, now)
                 for warning in parsed.warnings:

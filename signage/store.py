@@ -33,14 +33,15 @@ class Store:
         self._snapshots[source_id] = new
         if old.items != items or old.error is not None or old.warnings != warnings:
             self._notify(source_id)
-        elif old.fetched_at is None or old.fetched_at.minute != at.minute:
+        elif _new_minute(old.fetched_at, at):
             self._notify(source_id)  # only the freshness note changed
 
     def unchanged(self, source_id: str, at: datetime) -> None:
         """The server said 304: the data is as fresh as now."""
         old = self._snapshots[source_id]
         self._snapshots[source_id] = replace(old, fetched_at=at, error=None)
-        self._notify(source_id)
+        if old.error is not None or _new_minute(old.fetched_at, at):
+            self._notify(source_id)
 
     def failed(self, source_id: str, error: str) -> None:
         """Keep the items; remember why the refresh failed."""
@@ -52,3 +53,10 @@ class Store:
     def _notify(self, source_id: str) -> None:
         for listener in self._listeners:
             listener(source_id)
+
+
+def _new_minute(before: datetime | None, after: datetime) -> bool:
+    """Would "last updated HH:MM" read differently? (08:12 and 09:12 are different minutes.)"""
+    if before is None:
+        return True
+    return before.replace(second=0, microsecond=0) != after.replace(second=0, microsecond=0)

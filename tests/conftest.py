@@ -1,8 +1,13 @@
-"""Shared fixtures: the real HTTP server listens on 127.0.0.1 and is reached without a proxy."""
+"""Shared fixtures: Qt draws offscreen; the real HTTP server listens on 127.0.0.1 and is
+reached without a proxy."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any QApplication exists
 
 
 @pytest.fixture(scope="session")

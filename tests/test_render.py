@@ -1,23 +1,19 @@
 """Rendering the demo: PNGs are written, are not blank, and Japanese is not tofu."""
 
-import os
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+import pytest
+from PySide6.QtGui import QFont, QImage, QRawFont
 
-from datetime import datetime  # noqa: E402
-from pathlib import Path  # noqa: E402
-from zoneinfo import ZoneInfo  # noqa: E402
-
-import pytest  # noqa: E402
-from PySide6.QtGui import QFont, QImage, QRawFont  # noqa: E402
-
-from signage.cli import main  # noqa: E402
-from signage.config import Config, School, SourceConfig  # noqa: E402
-from signage.model import Event, Notice, Snapshot  # noqa: E402
-from signage.ui.fonts import japanese_family  # noqa: E402
-from signage.ui.render import ensure_gui, render_image  # noqa: E402
-from signage.ui.screen import Frame  # noqa: E402
-from signage.view import build_view  # noqa: E402
+from signage.cli import main
+from signage.config import Config, School, SourceConfig
+from signage.model import Event, Notice, Snapshot
+from signage.ui.fonts import japanese_family
+from signage.ui.render import ensure_gui, render_image
+from signage.ui.screen import Frame
+from signage.view import build_view
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 

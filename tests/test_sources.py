@@ -6,6 +6,7 @@ HTTP behaviour (conditional requests, errors, limits) is in test_poller.py, agai
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import re
 import warnings
@@ -221,12 +222,12 @@ def test_match_keeps_events_matching_title_location_or_description() -> None:
     events = vcalendar(
         "UID:1\nSUMMARY:みらい小 授業参観\nDTSTART;TZID=Asia/Tokyo:20261124T090000",
         "UID:2\nSUMMARY:ICT支援\nLOCATION:みらい小 PC室\nDTSTART;TZID=Asia/Tokyo:20261124T100000",
-        "UID:3\nSUMMARY:ICT支援\nDESCRIPTION:訪問先 みらい小\nDTSTART;TZID=Asia/Tokyo:20261124T110000",
+        "UID:3\nSUMMARY:ICT支援\nDESCRIPTION:訪問先 みらい小\nDTSTART;VALUE=DATE:20261124",
         "UID:4\nSUMMARY:ICT支援\nLOCATION:ひかり小\nDTSTART;TZID=Asia/Tokyo:20261124T130000",
     )
     items = parse(events, match="みらい小").items
 
-    assert [e.uid for e in items] == ["1", "2", "3"]
+    assert sorted(e.uid for e in items) == ["1", "2", "3"]  # type: ignore[type-var]
 
 
 def test_match_is_applied_before_the_private_mask() -> None:
@@ -324,10 +325,8 @@ def first_event_day(raw: bytes) -> date | None:
     for block in re.split(rb"BEGIN:VEVENT", raw, flags=re.IGNORECASE)[1:]:
         block = re.split(rb"END:VEVENT", block, flags=re.IGNORECASE)[0]
         for found in _EVENT_START.finditer(block):
-            try:
+            with contextlib.suppress(ValueError):  # e.g. ical4j's 2006717T080000Z
                 days.append(datetime.strptime(found.group(1).decode(), "%Y%m%d").date())
-            except ValueError:
-                pass
     return min(days) if days else None
 
 

@@ -1,19 +1,15 @@
 """The kiosk window rotates on its timer, skips empty panels and answers the keys."""
 
-import os
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from PySide6.QtCore import Qt
 
-from datetime import datetime  # noqa: E402
-from zoneinfo import ZoneInfo  # noqa: E402
-
-from PySide6.QtCore import Qt  # noqa: E402
-
-from signage.clock import FixedClock  # noqa: E402
-from signage.config import Config, PanelConfig, School, SourceConfig  # noqa: E402
-from signage.model import Event, Notice  # noqa: E402
-from signage.runtime import Runtime  # noqa: E402
-from signage.ui.window import KioskWindow  # noqa: E402
+from signage.clock import FixedClock
+from signage.config import Config, PanelConfig, School, SourceConfig
+from signage.model import Event, Notice
+from signage.runtime import Runtime
+from signage.ui.window import KioskWindow
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 

@@ -7,6 +7,7 @@ of bytes that the poller runs off the UI thread.
 from __future__ import annotations
 
 import asyncio
+import logging
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from datetime import datetime
@@ -45,6 +46,10 @@ class Source(ABC):
         if self.config.is_remote:
             return await self._fetch_http(client)
         return await asyncio.to_thread(self._read_file)
+
+    def forget_validators(self) -> None:
+        """Make the next HTTP fetch unconditional: a 304 must not vouch for a body we refused."""
+        self._validators = {}
 
     @abstractmethod
     def parse(self, raw: bytes, now: datetime) -> Parsed:
@@ -104,6 +109,9 @@ def _safe_url(url: str) -> str:
 
 def new_client() -> httpx.AsyncClient:
     """The one shared client: bounded redirects, connect and read timeouts."""
+    # httpx logs every request at INFO with the whole URL, user:password@ and ?token= included,
+    # and `signage run` logs at INFO: keep httpx to warnings (our own messages use _safe_url).
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     return httpx.AsyncClient(
         follow_redirects=True,
         max_redirects=5,
