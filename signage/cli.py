@@ -9,13 +9,16 @@ import json
 import logging
 import sys
 import tempfile
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 from signage import __version__
+from signage.cache import default_cache_dir
 from signage.clock import Clock, FixedClock, SystemClock
 from signage.config import Config, check_file, default_config_path, find_config, load_config
 from signage.errors import ConfigError
+from signage.runtime import Runtime
 
 USAGE_ERROR = 2
 
@@ -93,16 +96,23 @@ def cmd_check(files: list[Path], lang: str | None) -> int:
     return status
 
 
-def load(args: argparse.Namespace, today: date) -> tuple[Config, tuple[str, ...]]:
-    """The config to use and any notes for the screen (the demo banner)."""
-    if args.config is not None:
-        return load_config(args.config), ()
-    if not args.demo:
-        found = find_config()
-        if found is not None:
-            return load_config(found), ()
-        if args.command != "run":
-            raise UsageError("no config: give --config FILE or --demo")
+@dataclass(frozen=True)
+class Loaded:
+    config: Config
+    notes: tuple[str, ...] = ()  # shown on screen (the demo banner)
+    cache_dir: Path | None = None  # last good copies on disk; none for the demo
+
+
+def load(args: argparse.Namespace, today: date) -> Loaded:
+    """The config to use, from --config, --demo or the standard place."""
+    path = args.config
+    if path is None and not args.demo:
+        path = find_config()
+    if path is not None:
+        config = load_config(path)
+        return Loaded(config, (), default_cache_dir(config.path))
+    if not args.demo and args.command != "run":
+        raise UsageError("no config: give --config FILE or --demo")
     from signage.demo import materialize_demo
 
     folder = Path(tempfile.mkdtemp(prefix="signage-demo-"))
@@ -110,7 +120,7 @@ def load(args: argparse.Namespace, today: date) -> tuple[Config, tuple[str, ...]
     note = "デモ表示中"
     if not args.demo:
         note += f"：学校の設定ファイルを {default_config_path()} に置いてください"
-    return config, (note,)
+    return Loaded(config, (note,))
 
 
 def demo_today(clock: Clock) -> date:
@@ -145,16 +155,15 @@ def cmd_run(args: argparse.Namespace) -> int:
     from signage.ui.app import run_kiosk
 
     clock = SystemClock()
-    config, notes = load(args, demo_today(clock))
-    return run_kiosk(config, clock, notes, args.windowed, args.screen)
+    loaded = load(args, demo_today(clock))
+    return run_kiosk(loaded, clock, args.windowed, args.screen)
 
 
-def fetched(config: Config, clock: Clock):  # type: ignore[no-untyped-def]
+def fetched(loaded: Loaded, clock: Clock) -> Runtime:
     """A runtime whose sources have each been refreshed once."""
-    from signage.runtime import Runtime
     from signage.sources import new_client
 
-    runtime = Runtime.build(config, clock)
+    runtime = Runtime.build(loaded.config, clock, loaded.cache_dir)
 
     async def go() -> None:
         async with new_client() as client:
@@ -175,10 +184,11 @@ def cmd_render(args: argparse.Namespace) -> int:
     if width < 320 or height < 240:
         raise UsageError("--size: at least 320x240")
     probe = clock_for(args.at)
-    config, notes = load(args, demo_today(probe))
+    loaded = load(args, demo_today(probe))
+    config = loaded.config
     clock = with_school_zone(probe, config, args.at)
-    runtime = fetched(config, clock)
-    view = build_view(config, runtime.store.snapshots(), clock.now(), notes)
+    runtime = fetched(loaded, clock)
+    view = build_view(config, runtime.store.snapshots(), clock.now(), loaded.notes)
     for path in render_panels(view, config.panels, width, height, args.out):
         print(path)
     return 0
@@ -190,7 +200,8 @@ def cmd_agenda(args: argparse.Namespace) -> int:
     if args.days < 1:
         raise UsageError("--days: at least 1")
     probe = clock_for(args.at)
-    config, _ = load(args, demo_today(probe))
+    loaded = load(args, demo_today(probe))
+    config = loaded.config
     clock = with_school_zone(probe, config, args.at)
     now = clock.now()
     tz = config.school.tz
@@ -198,7 +209,7 @@ def cmd_agenda(args: argparse.Namespace) -> int:
         first = date.fromisoformat(args.date) if args.date else agenda.local_today(now, tz)
     except ValueError:
         raise UsageError(f"--date: expected YYYY-MM-DD, not {args.date!r}") from None
-    runtime = fetched(config, clock)
+    runtime = fetched(loaded, clock)
     data = agenda.agenda_json(
         school=config.school.name,
         tz=tz,

@@ -25,7 +25,9 @@ class SourceError(SignageError):
 
 
 class FetchError(SourceError):
-    pass
+    def __init__(self, message: str, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after  # seconds the server asked us to wait (429, 503)
 
 
 class ParseError(SourceError):

@@ -7,18 +7,20 @@ import asyncio
 import logging
 import random
 from collections.abc import Callable
-from datetime import date
+from datetime import date, datetime
 
 import httpx
 
+from signage.cache import RawCache
 from signage.clock import Clock
-from signage.errors import SourceError
+from signage.errors import FetchError, SourceError
 from signage.sources import Source
 from signage.store import Store
 
 log = logging.getLogger(__name__)
 
 FIRST_RETRY = 30.0  # seconds; doubles on each failure, capped at the refresh interval
+LONGEST_WAIT = 6 * 3600.0  # a Retry-After beyond this is taken as this
 
 
 class Poller:
@@ -29,19 +31,38 @@ class Poller:
         client: httpx.AsyncClient,
         clock: Clock,
         jitter: Callable[[], float] = random.random,
+        cache: RawCache | None = None,
     ) -> None:
         self.source = source
         self.store = store
         self.client = client
         self.clock = clock
         self.jitter = jitter
+        self.cache = cache
         self.failures = 0
+        self.retry_after: float | None = None
         self._raw: bytes | None = None
         self._parsed_for: date | None = None
 
     @property
     def interval(self) -> float:
         return self.source.config.refresh_minutes * 60.0
+
+    async def restore(self) -> bool:
+        """Show the copy cached on disk, if any, before the first fetch (offline start)."""
+        if self.cache is None or self._raw is not None:
+            return False
+        cached = await asyncio.to_thread(self.cache.load, self.source.id)
+        if cached is None:
+            return False
+        raw, fetched_at = cached
+        try:
+            await self._apply(raw, fetched_at, save=False)
+        except SourceError as exc:
+            log.warning("%s: cached copy unusable: %s", self.source.id, exc)
+            return False
+        log.info("%s: showing the copy fetched at %s", self.source.id, fetched_at.isoformat())
+        return True
 
     async def refresh(self) -> bool:
         """Fetch and parse once. True on success; on failure the last good data stays."""
@@ -56,38 +77,58 @@ class Poller:
                 raw = raw if raw is not None else self._raw
                 if raw is None:
                     raise SourceError("server answered 304 but nothing was cached")
-                loop = asyncio.get_running_loop()
-                try:
-                    parsed = await loop.run_in_executor(None, self.source.parse, raw, now)
-                except SourceError:
-                    # Else the server's 304 for this refused body would pass for good news.
-                    self.source.forget_validators()
-                    raise
-                self._raw, self._parsed_for = raw, today
-                self.store.succeeded(sid, parsed.items, parsed.warnings, now)
-                for warning in parsed.warnings:
-                    log.warning("%s: %s", sid, warning)
+                await self._apply(raw, now, save=True)
         except SourceError as exc:
-            if self.failures == 0:
-                log.warning("%s: refresh failed: %s", sid, exc)
-            self.failures += 1
-            self.store.failed(sid, str(exc))
+            self._failed(str(exc), exc)
+            return False
+        except Exception as exc:  # a bug must not stop this source for good
+            log.exception("%s: unexpected error while refreshing", sid)
+            self._failed(f"{type(exc).__name__}: {exc}", exc)
             return False
         if self.failures:
             log.info("%s: recovered after %d failed refreshes", sid, self.failures)
         self.failures = 0
+        self.retry_after = None
         return True
 
+    async def _apply(self, raw: bytes, at: datetime, save: bool) -> None:
+        """Parse off the UI thread, then publish (and keep on disk)."""
+        loop = asyncio.get_running_loop()
+        try:
+            parsed = await loop.run_in_executor(None, self.source.parse, raw, self.clock.now())
+        except SourceError:
+            # Else the server's 304 for this refused body would pass for good news.
+            self.source.forget_validators()
+            raise
+        self._raw, self._parsed_for = raw, self.clock.now().astimezone(self.source.tz).date()
+        self.store.succeeded(self.source.id, parsed.items, parsed.warnings, at)
+        for warning in parsed.warnings:
+            log.warning("%s: %s", self.source.id, warning)
+        if save and self.cache is not None:
+            await asyncio.to_thread(self.cache.save, self.source.id, raw, at)
+
+    def _failed(self, reason: str, exc: Exception) -> None:
+        if self.failures == 0:
+            log.warning("%s: refresh failed: %s", self.source.id, reason)
+        self.failures += 1
+        self.retry_after = exc.retry_after if isinstance(exc, FetchError) else None
+        self.store.failed(self.source.id, reason)
+
     def next_delay(self) -> float:
-        """Seconds to the next refresh: the interval, or a capped backoff after failures."""
+        """Seconds to the next refresh: the interval, or a capped backoff after failures;
+        never sooner than a server's Retry-After."""
         if self.failures == 0:
             base = self.interval
         else:
             base = min(self.interval, FIRST_RETRY * 2 ** (self.failures - 1))
-        return base * (0.9 + 0.2 * self.jitter())
+        delay = base * (0.9 + 0.2 * self.jitter())
+        if self.retry_after is not None:
+            delay = max(delay, min(self.retry_after, LONGEST_WAIT))
+        return delay
 
     async def run(self) -> None:
-        """Refresh forever (until cancelled)."""
+        """Restore from disk, then refresh forever (until cancelled)."""
+        await self.restore()
         while True:
             await self.refresh()
             await asyncio.sleep(self.next_delay())

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 
+from signage.cache import RawCache
 from signage.clock import Clock
 from signage.config import Config
 from signage.poller import Poller
@@ -20,20 +22,29 @@ class Runtime:
     clock: Clock
     sources: list[Source]
     store: Store
+    cache: RawCache | None = None
 
     @classmethod
-    def build(cls, config: Config, clock: Clock) -> Runtime:
+    def build(cls, config: Config, clock: Clock, cache_dir: Path | None = None) -> Runtime:
+        """`cache_dir`: where last good copies live on disk (None: memory only, as the demo)."""
         tz = config.school.tz
         sources = [make_source(sc, tz) for sc in config.sources]
-        return cls(config, clock, sources, Store(s.id for s in sources))
+        cache = RawCache(cache_dir) if cache_dir is not None else None
+        return cls(config, clock, sources, Store(s.id for s in sources), cache)
 
     @property
     def roles(self) -> dict[str, str]:
         return {sc.id: sc.role for sc in self.config.sources}
 
     def pollers(self, client: httpx.AsyncClient) -> list[Poller]:
-        return [Poller(s, self.store, client, self.clock) for s in self.sources]
+        return [Poller(s, self.store, client, self.clock, cache=self.cache) for s in self.sources]
 
     async def refresh_all(self, client: httpx.AsyncClient) -> None:
-        """Every source once, concurrently (for `render` and `agenda`)."""
-        await asyncio.gather(*(p.refresh() for p in self.pollers(client)))
+        """Every source once, concurrently (for `render` and `agenda`); a source that fails
+        shows its copy from disk, as the kiosk would."""
+
+        async def once(poller: Poller) -> None:
+            await poller.restore()
+            await poller.refresh()
+
+        await asyncio.gather(*(once(p) for p in self.pollers(client)))

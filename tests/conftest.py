@@ -4,10 +4,13 @@ reached without a proxy."""
 from __future__ import annotations
 
 import os
+import tempfile
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any QApplication exists
+# the disk cache of last good data goes to a throwaway folder, never the user's
+os.environ["SIGNAGE_CACHE"] = tempfile.mkdtemp(prefix="signage-test-cache-")
 
 
 @pytest.fixture(scope="session")

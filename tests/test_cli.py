@@ -123,9 +123,10 @@ def test_run_without_config_falls_back_to_demo_with_a_banner(tmp_path: Path, mon
     args = build_parser().parse_args(["run"])
     from datetime import date
 
-    config, notes = load(args, date(2026, 11, 24))
-    assert config.school.name == "伊勢崎市立みらい小学校"
-    assert notes and str(tmp_path / "xdg" / "signage" / "signage.toml") in notes[0]
+    loaded = load(args, date(2026, 11, 24))
+    assert loaded.config.school.name == "伊勢崎市立みらい小学校"
+    assert loaded.notes and str(tmp_path / "xdg" / "signage" / "signage.toml") in loaded.notes[0]
+    assert loaded.cache_dir is None  # the demo never writes a cache
 
 
 def test_run_uses_the_config_in_the_standard_place(tmp_path: Path, monkeypatch):
@@ -136,8 +137,9 @@ def test_run_uses_the_config_in_the_standard_place(tmp_path: Path, monkeypatch):
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
     from datetime import date
 
-    config, notes = load(build_parser().parse_args(["run"]), date(2026, 11, 24))
-    assert config.school.name == "設定どおり小" and notes == ()
+    loaded = load(build_parser().parse_args(["run"]), date(2026, 11, 24))
+    assert loaded.config.school.name == "設定どおり小" and loaded.notes == ()
+    assert loaded.cache_dir is not None
 
 
 def test_render_subprocess_in_utc_machine_zone(tmp_path: Path):

@@ -10,7 +10,8 @@ import asyncio
 import logging
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -79,7 +80,10 @@ class Source(ABC):
                 if response.status_code == 304:
                     return None
                 if response.status_code >= 400:
-                    raise FetchError(f"HTTP {response.status_code} from {_safe_url(url)}")
+                    raise FetchError(
+                        f"HTTP {response.status_code} from {_safe_url(url)}",
+                        retry_after=retry_after(response.headers.get("retry-after")),
+                    )
                 chunks: list[bytes] = []
                 total = 0
                 async for chunk in response.aiter_bytes():
@@ -99,6 +103,21 @@ class Source(ABC):
             raise FetchError(f"too many redirects: {_safe_url(url)}") from None
         except httpx.HTTPError as exc:
             raise FetchError(f"{type(exc).__name__}: {_safe_url(url)}") from None
+
+
+def retry_after(value: str | None) -> float | None:
+    """Retry-After as seconds: either a number or an HTTP date."""
+    if not value:
+        return None
+    if value.strip().isdigit():
+        return float(value.strip())
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
 def _safe_url(url: str) -> str:

@@ -11,8 +11,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QApplication
 
+from signage.cli import Loaded
 from signage.clock import Clock
-from signage.config import Config
 from signage.runtime import Runtime
 from signage.sources import new_client
 from signage.ui.window import KioskWindow
@@ -34,16 +34,15 @@ def place(window: KioskWindow, app: QApplication, screen_index: int, windowed: b
     window.setCursor(QCursor(Qt.CursorShape.BlankCursor))
 
 
-def run_kiosk(
-    config: Config, clock: Clock, notes: tuple[str, ...], windowed: bool, screen: int
-) -> int:
+def run_kiosk(loaded: Loaded, clock: Clock, windowed: bool, screen: int) -> int:
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     app.setApplicationName("signage")
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    runtime = Runtime.build(config, clock)
-    window = KioskWindow(runtime, notes)
+    config = loaded.config
+    runtime = Runtime.build(config, clock, loaded.cache_dir)
+    window = KioskWindow(runtime, loaded.notes)
     place(window, app, screen if screen >= 0 else config.display.screen, windowed)
     quit_future: asyncio.Future[None] = loop.create_future()
 
