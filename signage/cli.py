@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import atexit
 import json
 import logging
+import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -116,6 +118,7 @@ def load(args: argparse.Namespace, today: date) -> Loaded:
     from signage.demo import materialize_demo
 
     folder = Path(tempfile.mkdtemp(prefix="signage-demo-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     config = load_config(materialize_demo(today, folder))
     note = "デモ表示中"
     if not args.demo:

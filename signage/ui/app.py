@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 
 import PySide6  # noqa: F401  (import before qasync so it picks PySide6)
 import qasync
@@ -11,6 +12,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QApplication
 
+from signage import __version__
 from signage.cli import Loaded
 from signage.clock import Clock
 from signage.runtime import Runtime
@@ -50,7 +52,19 @@ def run_kiosk(loaded: Loaded, clock: Clock, windowed: bool, screen: int) -> int:
         if not quit_future.done():  # qasync may fire aboutToQuit more than once
             quit_future.set_result(None)
 
+    # Closing the window (Ctrl+Q) or SIGTERM (systemd, shutdown) ends main() first, so the
+    # pollers are cancelled and the HTTP client closed before the loop stops.
+    app.setQuitOnLastWindowClosed(False)
+    app.lastWindowClosed.connect(on_quit)
     app.aboutToQuit.connect(on_quit)
+    signal.signal(signal.SIGTERM, lambda *_: loop.call_soon_threadsafe(on_quit))
+    log.info(
+        "signage %s: %s, %d sources, config %s",
+        __version__,
+        config.school.name,
+        len(config.sources),
+        config.path or "(demo)",
+    )
 
     async def main() -> None:
         async with new_client() as client:

@@ -50,12 +50,15 @@ def paint_screen(painter: QPainter, width: int, height: int, view: View, frame: 
         paint_banner(painter, QRectF(0, top, width, h), banner, m)
         top += h
     footer_h = m.px(84)
+    bottom = height - footer_h
+    paint_footer(painter, QRectF(0, bottom, width, footer_h), frame, m)
+    if view.notes:
+        note_h = m.px(60)
+        bottom -= note_h
+        paint_notes(painter, QRectF(0, bottom, width, note_h), view, m)
     margin = m.px(40)
-    body = QRectF(
-        margin, top + margin * 0.7, width - 2 * margin, height - top - footer_h - margin * 1.2
-    )
+    body = QRectF(margin, top + margin * 0.7, width - 2 * margin, bottom - top - margin * 1.2)
     PANELS[frame.panel](painter, m).draw(body, view, frame.progress)
-    paint_footer(painter, QRectF(0, height - footer_h, width, footer_h), view, frame, m)
 
 
 def current_banner(view: View) -> Banner | None:
@@ -136,7 +139,23 @@ def paint_banner(p: QPainter, rect: QRectF, banner: Banner, m: Metrics) -> None:
     text_block(p, x, y, rect.right() - pad - x, banner.text, font, ink)
 
 
-def paint_footer(p: QPainter, rect: QRectF, view: View, frame: Frame, m: Metrics) -> None:
+def paint_notes(p: QPainter, rect: QRectF, view: View, m: Metrics) -> None:
+    """A strip above the footer for notes about the screen itself (the demo banner)."""
+    p.fillRect(rect, theme.CARD)
+    font = m.font(m.status + 2, bold=True)
+    pad = m.px(48)
+    text_block(
+        p,
+        pad,
+        rect.top() + (rect.height() - line_height(font)) / 2,
+        rect.width() - 2 * pad,
+        "　".join(view.notes),
+        font,
+        theme.ORANGE,
+    )
+
+
+def paint_footer(p: QPainter, rect: QRectF, frame: Frame, m: Metrics) -> None:
     p.fillRect(QRectF(rect.left(), rect.top(), rect.width(), m.px(2)), theme.LINE)
     font = m.font(m.footer)
     bold = m.font(m.footer, bold=True)
@@ -157,17 +176,14 @@ def paint_footer(p: QPainter, rect: QRectF, view: View, frame: Frame, m: Metrics
         f = bold if current else font
         text_block(p, x + 2 * r + m.px(12), cy - line_height(f) / 2, m.px(400), label, f, color)
         x += 2 * r + m.px(12) + text_width(label, f) + m.px(40)
-    notes = list(view.notes)
     if frame.paused:
-        notes.insert(0, "一時停止中（スペースで再開）")
-    if notes:
         note_font = m.font(m.status, bold=True)
         text_block(
             p,
             x + m.px(20),
             cy - line_height(note_font) / 2,
             rect.right() - x - m.px(68),
-            "　".join(notes),
+            "一時停止中（スペースで再開）",
             note_font,
             theme.ORANGE,
             align_right=True,
