@@ -164,3 +164,13 @@ def test_render_subprocess_in_utc_machine_zone(tmp_path: Path):
     )
     assert out.returncode == 0, out.stderr
     assert len(list(tmp_path.glob("*.png"))) == 4
+
+
+def test_no_arguments_starts_the_kiosk(monkeypatch):
+    """A double-clicked or autostarted executable has no arguments."""
+    import signage.cli as cli
+
+    seen = []
+    monkeypatch.setattr(cli, "cmd_run", lambda args: seen.append(args.command) or 0)
+    assert cli.main([]) == 0
+    assert seen == ["run"]

@@ -40,7 +40,8 @@ def font_dirs() -> list[Path]:
     if getattr(sys, "frozen", False):
         dirs.append(Path(sys.executable).parent / "fonts")
         dirs.append(Path(getattr(sys, "_MEIPASS", ".")) / "assets" / "fonts")
-    return [d for d in dirs if d.is_dir()]
+    unique = dict.fromkeys(d.resolve() for d in dirs)  # frozen, two of these are one folder
+    return [d for d in unique if d.is_dir()]
 
 
 def load_bundled() -> None:

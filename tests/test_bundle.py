@@ -1,0 +1,120 @@
+"""The PyInstaller bundle: build it with build.spec and run the frozen program.
+
+Slow (about 20-40 s) and needs PyInstaller, which the test extra does not install:
+without it the whole module is skipped (CI). Locally::
+
+    .venv/bin/pip install pyinstaller
+    .venv/bin/python -m pytest tests/test_bundle.py        # or: -m "not slow" to leave it out
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("PyInstaller", reason="pyinstaller is not installed (pip install pyinstaller)")
+
+from signage import __version__  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+SPEC = ROOT / "build.spec"
+PANELS = ("today", "week", "notices", "visits")  # the demo config's [[panels]]
+ANCHOR = "2026-11-24T09:18"  # a Tuesday of the demo's anchor week (signage.demo.ANCHOR_MONDAY)
+
+# pytest calls pytest_configure only in conftest files and plugins, so this module loads itself
+# as a plugin (pytest reads `pytest_plugins` right after importing a test module). The historic
+# hook is then replayed here, registers the marker, and only then marks the module, so that
+# `pytest.mark.slow` is never looked up before it is known (no warning, --strict-markers works).
+pytest_plugins = [__name__]
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: builds the PyInstaller bundle (tens of seconds)")
+    globals()["pytestmark"] = [pytest.mark.slow]
+
+
+def frozen_env(**extra: str) -> dict[str, str]:
+    """The environment of a kiosk that has no Python and no school config."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("PYTHON", "SIGNAGE_", "VIRTUAL_ENV", "QT_"))
+    }
+    env.update(extra)
+    return env
+
+
+@pytest.fixture(scope="module")
+def frozen_signage(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build once for the module; return the frozen executable."""
+    work = tmp_path_factory.mktemp("pyinstaller")
+    dist = work / "dist"
+    command = [sys.executable, "-m", "PyInstaller", str(SPEC), "--noconfirm"]
+    command += ["--distpath", str(dist), "--workpath", str(work / "build")]
+    done = subprocess.run(
+        command,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    assert done.returncode == 0, f"pyinstaller failed:\n{done.stderr[-6000:]}"
+    folder = dist / f"signage-{__version__}"
+    exe = folder / ("signage.exe" if sys.platform.startswith("win") else "signage")
+    assert exe.is_file(), f"no executable in {folder}: {sorted(p.name for p in folder.iterdir())}"
+    return exe
+
+
+def run(exe: Path, *args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(exe), *args],
+        cwd=cwd,  # not the repo: the frozen program must not find the sources by accident
+        env=frozen_env(**env),
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+
+
+def test_frozen_version(frozen_signage: Path, tmp_path: Path) -> None:
+    done = run(frozen_signage, "--version", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == f"signage {__version__}"
+
+
+def test_frozen_agenda_demo_json(frozen_signage: Path, tmp_path: Path) -> None:
+    # PYTHONTZPATH="" hides the system time zone files, as on Windows: Asia/Tokyo must come
+    # from the tzdata package inside the bundle.
+    args = ("agenda", "--demo", "--json", "--at", ANCHOR)
+    done = run(frozen_signage, *args, cwd=tmp_path, PYTHONTZPATH="")
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert data["school"] and data["timezone"] == "Asia/Tokyo"
+    (day,) = data["days"]
+    assert day["date"] == ANCHOR[:10]
+    assert day["events"], "the demo's Tuesday has events"
+    assert all(e["start"].startswith(ANCHOR[:10]) or e["all_day"] for e in day["events"])
+    assert data["notices"]
+    assert data["sources"] and all(s["ok"] for s in data["sources"]), data["sources"]
+
+
+def test_frozen_check_demo_config(frozen_signage: Path, tmp_path: Path) -> None:
+    demo_config = ROOT / "signage" / "demo" / "signage.toml"
+    done = run(frozen_signage, "check", str(demo_config), cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_frozen_render_demo(frozen_signage: Path, tmp_path: Path) -> None:
+    out = tmp_path / "png"
+    args = ("render", "--demo", "--out", str(out), "--at", ANCHOR)
+    done = run(frozen_signage, *args, cwd=tmp_path, QT_QPA_PLATFORM="offscreen")
+    assert done.returncode == 0, done.stderr
+    pngs = sorted(out.glob("*.png"))
+    assert [p.name for p in pngs] == [f"0{n}-{k}.png" for n, k in enumerate(PANELS, start=1)]
+    assert all(p.stat().st_size > 20_000 for p in pngs), "a rendered panel looks blank"
