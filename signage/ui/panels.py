@@ -258,6 +258,7 @@ class WeekPanel(Panel):
                 p.setBrush(Qt.BrushStyle.NoBrush)
                 p.drawRoundedRect(col, m.px(18), m.px(18))
             y = inner.top()
+            past = day < today  # days gone by step back, today and ahead stay bright
             if not events:
                 self.empty(inner, "予定なし")
             for index, event in enumerate(events):
@@ -281,9 +282,12 @@ class WeekPanel(Panel):
                     inner.width(),
                     when,
                     body,
-                    theme.YELLOW if when == "終日" else theme.MUTED,
+                    theme.DIM if past else theme.YELLOW if when == "終日" else theme.MUTED,
                 )
-                y += text_block(p, inner.left(), y, inner.width(), event.title, bold, theme.TEXT, 3)
+                title_color = theme.DIM if past else theme.TEXT
+                y += text_block(
+                    p, inner.left(), y, inner.width(), event.title, bold, title_color, 3
+                )
                 y += m.px(8)
                 hline(p, inner.left(), inner.right(), y, m.px(1.5))
                 y += m.px(10)
