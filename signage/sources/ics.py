@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -31,13 +32,14 @@ class IcsSource(Source):
         if "BEGIN:VCALENDAR" not in text[:4096].upper():
             raise ParseError("not an iCalendar file (no BEGIN:VCALENDAR)")
         warnings: list[str] = []
+        start, end = self.window(now)
+        text = drop_far_singles(text, start, end)
         try:
             calendar = icalendar.Calendar.from_ical(text)
             warnings.extend(_repair(calendar))
             calendar = x_wr_timezone.to_standard(calendar)
         except Exception as exc:  # icalendar raises bare ValueErrors and worse
             raise ParseError(f"unreadable iCalendar: {exc}") from None
-        start, end = self.window(now)
         try:
             occurrences = recurring_ical_events.of(calendar, skip_bad_series=True).between(
                 start, end
@@ -144,6 +146,45 @@ def _repair(calendar: icalendar.Calendar) -> list[str]:
 
 
 _DATE_PROPERTIES = ("DTSTART", "DTEND", "RECURRENCE-ID", "EXDATE", "RDATE")
+
+
+_VEVENT = re.compile(r"^BEGIN:VEVENT\r?$.*?^END:VEVENT\r?\n?", re.M | re.S | re.I)
+_SERIES = re.compile(r"^(RRULE|RDATE|RECURRENCE-ID)[;:]", re.M | re.I)
+_FOLD = re.compile(r"\r?\n[ \t]")
+MARGIN = timedelta(days=2)  # covers any UTC offset and all-day ends
+
+
+def _prop_date(block: str, name: str) -> date | None:
+    found = re.search(rf"^{name}(?:;[^:\n]*)?:(\d{{8}})", block, re.M | re.I)
+    if found is None:
+        return None
+    try:
+        return datetime.strptime(found.group(1), "%Y%m%d").date()
+    except ValueError:
+        return None
+
+
+def drop_far_singles(text: str, start: date, end: date) -> str:
+    """Remove single (non-recurring) events that lie wholly outside the window, before the
+    slow full parse: a school calendar is mostly years of history. Anything unclear is kept."""
+
+    def keep_or_drop(found: re.Match[str]) -> str:
+        block = _FOLD.sub("", found.group(0))
+        if _SERIES.search(block):
+            return found.group(0)
+        first = _prop_date(block, "DTSTART")
+        if first is None:
+            return found.group(0)
+        if first > end + MARGIN:
+            return ""
+        last = _prop_date(block, "DTEND")
+        if last is None and re.search(r"^DURATION[;:]", block, re.M | re.I):
+            return found.group(0)
+        if (last or first) < start - MARGIN:
+            return ""
+        return found.group(0)
+
+    return _VEVENT.sub(keep_or_drop, text)
 
 
 def _text(value: object) -> str:

@@ -1,0 +1,179 @@
+"""Benchmark: a 10,000-event feed — parse+expand time, and the longest UI-thread stall while
+the kiosk refreshes it.
+
+    python bench/big_feed.py [--events 10000] [--runs 3]
+
+The feed is years of single events plus weekly and daily series, as a school's calendar
+grows. The stall is measured as the longest gap between ticks of a 10 ms Qt timer on the
+qasync loop while a real poller fetches the feed over HTTP from 127.0.0.1 and parses it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import http.server
+import os
+import statistics
+import sys
+import threading
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+NOW = datetime(2026, 11, 24, 9, 0, tzinfo=TOKYO)
+
+
+def make_feed(events: int) -> bytes:
+    """Single events spread over 5 years back and 1 ahead, plus 40 recurring series."""
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//signage bench//JA",
+        "X-WR-TIMEZONE:Asia/Tokyo",
+    ]
+    start = NOW - timedelta(days=5 * 365)
+    series = 40
+    for i in range(events - series):
+        at = start + timedelta(hours=(i * 37) % (6 * 365 * 24 // 1))
+        at = at.replace(hour=8 + i % 9, minute=(i * 5) % 60)
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:single-{i}@bench",
+            f"DTSTAMP:{NOW.strftime('%Y%m%dT%H%M%S')}",
+            f"DTSTART;TZID=Asia/Tokyo:{at.strftime('%Y%m%dT%H%M%S')}",
+            f"DTEND;TZID=Asia/Tokyo:{(at + timedelta(minutes=45)).strftime('%Y%m%dT%H%M%S')}",
+            f"SUMMARY:行事 {i}（学年会・委員会・研修）",
+            "LOCATION:会議室",
+            "END:VEVENT",
+        ]
+    for j in range(series):
+        first = NOW - timedelta(days=3 * 365 + j)
+        rule = (
+            "FREQ=DAILY"
+            if j % 4 == 0
+            else f"FREQ=WEEKLY;BYDAY={['MO', 'TU', 'WE', 'TH', 'FR'][j % 5]}"
+        )
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:series-{j}@bench",
+            f"DTSTAMP:{NOW.strftime('%Y%m%dT%H%M%S')}",
+            f"DTSTART;TZID=Asia/Tokyo:{first.strftime('%Y%m%dT080000')}",
+            f"DTEND;TZID=Asia/Tokyo:{first.strftime('%Y%m%dT081500')}",
+            f"RRULE:{rule}",
+            f"EXDATE;TZID=Asia/Tokyo:{(NOW + timedelta(days=7)).strftime('%Y%m%dT080000')}",
+            f"SUMMARY:定例 {j}",
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return ("\r\n".join(lines) + "\r\n").encode()
+
+
+def source_for(location: str):  # type: ignore[no-untyped-def]
+    from signage.config import SourceConfig
+    from signage.sources import make_source
+
+    return make_source(SourceConfig("big", "ics", "events", location, location), TOKYO)
+
+
+def bench_parse(feed: bytes, runs: int) -> list[float]:
+    source = source_for("/big.ics")
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        parsed = source.parse(feed, NOW)
+        times.append(time.perf_counter() - t0)
+    print(f"  items in window: {len(parsed.items)}")
+    return times
+
+
+def serve(feed: bytes) -> tuple[http.server.ThreadingHTTPServer, str]:
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "text/calendar")
+            self.send_header("Content-Length", str(len(feed)))
+            self.end_headers()
+            self.wfile.write(feed)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server, f"http://127.0.0.1:{server.server_address[1]}/big.ics"
+
+
+def bench_stall(feed: bytes) -> tuple[float, float]:
+    """(refresh seconds, longest gap between 10 ms ticks on the UI thread)."""
+    import qasync
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from signage.clock import FixedClock
+    from signage.poller import Poller
+    from signage.sources import new_client
+    from signage.store import Store
+
+    server, url = serve(feed)
+    app = QApplication.instance() or QApplication([])
+    loop = qasync.QEventLoop(app)
+    asyncio.set_event_loop(loop)
+    gaps: list[float] = []
+    last = [time.perf_counter()]
+
+    def tick() -> None:
+        now = time.perf_counter()
+        gaps.append(now - last[0])
+        last[0] = now
+
+    timer = QTimer()
+    timer.timeout.connect(tick)
+    timer.start(10)
+
+    async def refresh() -> float:
+        await asyncio.sleep(0.2)  # let the timer settle
+        source = source_for(url)
+        store = Store([source.id])
+        async with new_client() as client:
+            poller = Poller(source, store, client, FixedClock(NOW))
+            gaps.clear()
+            last[0] = time.perf_counter()
+            t0 = time.perf_counter()
+            assert await poller.refresh(), store.get("big").error
+            took = time.perf_counter() - t0
+        await asyncio.sleep(0.05)
+        return took
+
+    with loop:
+        took = loop.run_until_complete(refresh())
+    timer.stop()
+    server.shutdown()
+    return took, max(gaps)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--events", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    feed = make_feed(args.events)
+    print(f"feed: {args.events} events, {len(feed) / 1e6:.1f} MB")
+    times = bench_parse(feed, args.runs)
+    print(
+        f"parse+expand: median {statistics.median(times):.2f} s (runs: "
+        + ", ".join(f"{t:.2f}" for t in times)
+        + ")"
+    )
+    took, stall = bench_stall(feed)
+    print(f"refresh over HTTP: {took:.2f} s; longest UI-thread stall: {stall * 1000:.0f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
