@@ -39,7 +39,7 @@ def make_feed(events: int) -> bytes:
     start = NOW - timedelta(days=5 * 365)
     series = 40
     for i in range(events - series):
-        at = start + timedelta(hours=(i * 37) % (6 * 365 * 24 // 1))
+        at = start + timedelta(hours=(i * 37) % (6 * 365 * 24))
         at = at.replace(hour=8 + i % 9, minute=(i * 5) % 60)
         lines += [
             "BEGIN:VEVENT",

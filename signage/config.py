@@ -25,11 +25,12 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from signage.errors import ConfigError
+from signage.errors import ConfigError, FetchError
 from signage.messages import text
 from signage.model import ROLES
 
 __all__ = [
+    "AUTH_TYPES",
     "DEFAULT_PANELS",
     "LANGUAGES",
     "PANEL_KINDS",
@@ -37,6 +38,7 @@ __all__ = [
     "ROLES",
     "SOURCE_KINDS",
     "WEEKDAYS",
+    "Auth",
     "Bell",
     "Config",
     "Display",
@@ -63,6 +65,8 @@ PANEL_KINDS: tuple[str, ...] = ("today", "week", "notices", "visits")
 PRIVATE_MODES: tuple[str, ...] = ("neutral", "hide")
 LANGUAGES: tuple[str, ...] = ("ja", "en")
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+AUTH_TYPES: tuple[str, ...] = ("bearer", "basic")
+SECRET_FILE_LIMIT = 64 * 1024  # a token or password file is tiny; refuse to slurp a big file
 
 KeyPath = tuple[str | int, ...]
 
@@ -82,6 +86,66 @@ class School:
 
 
 @dataclass(frozen=True)
+class Auth:
+    """How a source proves who it is. Holds only where the secret lives, never the secret.
+
+    `type` is "bearer" (an `Authorization: Bearer` token) or "basic" (`user` and a password).
+    The secret comes from the environment variable `env` or from the file `file` (an absolute
+    path), read afresh by `secret()` at each fetch so a rotated token is picked up.
+    """
+
+    type: str
+    user: str | None = None
+    env: str | None = None
+    file: str | None = None
+
+    @property
+    def where(self) -> str:
+        """Where the secret lives, for messages: safe to show, never the secret itself."""
+        if self.env is not None:
+            return f"the environment variable {self.env}"
+        return f"the file {self.file}"
+
+    def secret(self) -> str:
+        """The token or password, without a trailing line break.
+
+        Raises FetchError naming the variable or file (never the value) when it is not set,
+        missing, unreadable or empty.
+        """
+        if self.env is not None:
+            value = os.environ.get(self.env)
+            if value is None:
+                raise FetchError(f"the environment variable {self.env} is not set")
+        elif self.file is not None:
+            value = _read_secret_file(self.file)
+        else:
+            raise FetchError("auth names neither an environment variable nor a file")
+        value = value.rstrip("\r\n")
+        if not value.strip():
+            raise FetchError(f"{self.where} is empty")
+        return value
+
+
+def _read_secret_file(file: str) -> str:
+    try:
+        with open(file, "rb") as stream:
+            raw = stream.read(SECRET_FILE_LIMIT + 1)
+    except FileNotFoundError:
+        raise FetchError(f"the secret file {file} was not found") from None
+    except IsADirectoryError:
+        raise FetchError(f"the secret file {file} is a folder, not a file") from None
+    except OSError as exc:
+        raise FetchError(f"cannot read the secret file {file}: {exc.strerror}") from None
+    if len(raw) > SECRET_FILE_LIMIT:
+        raise FetchError(f"the secret file {file} is too large to be a token or password")
+    try:
+        # utf-8-sig: Notepad may put a byte-order mark in front of the token.
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise FetchError(f"the secret file {file} is not UTF-8 text") from None
+
+
+@dataclass(frozen=True)
 class SourceConfig:
     id: str
     kind: str
@@ -91,6 +155,9 @@ class SourceConfig:
     match: str | None = None
     refresh_minutes: float = 15.0
     private: str = "neutral"
+    auth: Auth | None = None
+    # Largest response accepted, in MB (2**20 bytes); None means sources.base.MAX_BYTES (20 MB).
+    max_size_mb: float | None = None
 
     @property
     def is_remote(self) -> bool:
@@ -316,7 +383,21 @@ _SECTION_KEYS: dict[str, tuple[str, ...]] = {
     "visits": ("monthly_target",),
     "bell": ("name", "days", "periods"),
 }
-_SOURCE_KEYS = ("id", "kind", "role", "url", "match", "refresh_minutes", "private")
+_SOURCE_KEYS = (
+    "id",
+    "kind",
+    "role",
+    "url",
+    "match",
+    "refresh_minutes",
+    "private",
+    "auth",
+    "max_size_mb",
+)
+_AUTH_KEYS = ("type", "user", "env", "file")
+# Keys an admin may write to put the secret itself into the file: refused with advice.
+_SECRET_KEYS = ("password", "passwd", "pass", "token", "secret", "api_key", "apikey", "key")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _PANEL_KEYS = ("kind", "seconds")
 _PERIOD_KEYS = ("label", "start", "end")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -677,6 +758,14 @@ class _Checker:
             private = self.choice(entry, path, "private", PRIVATE_MODES, "bad_private")
             if private is not None and kind is not None and kind != "ics":
                 self.report(path + ("private",), self.say("private_not_ics"), severity="warning")
+            auth = self.auth(entry, path)
+            if (
+                auth is not None
+                and location is not None
+                and not location.startswith(("http://", "https://"))
+            ):
+                self.report(path + ("auth",), self.say("auth_not_remote"), severity="warning")
+            max_size = self.positive(entry, path, "max_size_mb")
             out.append(
                 SourceConfig(
                     id=source_id or "",
@@ -687,9 +776,92 @@ class _Checker:
                     match=match,
                     refresh_minutes=refresh or SourceConfig.refresh_minutes,
                     private=private or SourceConfig.private,
+                    auth=auth,
+                    max_size_mb=max_size,
                 )
             )
         return tuple(out)
+
+    def auth(self, entry: Mapping[str, Any], path: KeyPath) -> Auth | None:
+        """The source's `auth` table. No message here ever quotes a value the admin wrote in
+        it: a token pasted into the wrong place must not end up in a log or on a screen."""
+        if "auth" not in entry:
+            return None
+        path = path + ("auth",)
+        table = entry["auth"]
+        if not isinstance(table, dict):
+            self.report(path, self.say("auth_not_table"))
+            return None
+        valid = True
+        for key in table:
+            if key in _AUTH_KEYS:
+                continue
+            valid = False
+            if key.lower() in _SECRET_KEYS:
+                self.report(path + (key,), self.say("auth_secret_in_config", key=key))
+            else:
+                message = self.say("unknown_key", key=key, known=", ".join(_AUTH_KEYS))
+                self.report(path + (key,), message + self.hint(key, _AUTH_KEYS))
+        kind = self.auth_type(table, path)
+        user = self.text_value(table, path, "user")
+        env = self.text_value(table, path, "env")
+        file = self.text_value(table, path, "file")
+        if env is not None and not _ENV_NAME.match(env.strip()):
+            self.report(path + ("env",), self.say("bad_env_name"))
+            env = None
+        if "env" in table and "file" in table:
+            self.report(path + ("file",), self.say("auth_both_secrets"))
+            valid = False
+        elif "env" not in table and "file" not in table:
+            self.report(path, self.say("auth_no_secret"))
+            valid = False
+        if kind == "basic" and "user" not in table:
+            self.report(path, self.say("auth_basic_needs_user"))
+            valid = False
+        if kind == "bearer" and "user" in table:
+            self.report(path + ("user",), self.say("auth_user_on_bearer"))
+            valid = False
+        resolved: str | None = None
+        if file is not None:
+            secret_file = self.resolve(file)
+            if not secret_file.exists():
+                self.report(
+                    path + ("file",),
+                    self.say("auth_file_missing", path=secret_file),
+                    severity="warning",
+                )
+            resolved = str(secret_file)
+        if not valid or kind is None or (env is None and resolved is None):
+            return None
+        return Auth(
+            type=kind,
+            user=user if kind == "basic" else None,
+            env=env.strip() if env is not None else None,
+            file=resolved,
+        )
+
+    def auth_type(self, table: Mapping[str, Any], path: KeyPath) -> str | None:
+        """Like `choice`, but never quoting a wrong value (it may be a token)."""
+        if "type" not in table:
+            self.report(
+                path + ("type",), self.say("missing_key", key="type"), line=self.locator.line(path)
+            )
+            return None
+        value = table["type"]
+        if isinstance(value, str) and value.strip().lower() in AUTH_TYPES:
+            return value.strip().lower()
+        message = self.say("bad_auth_type", known=", ".join(AUTH_TYPES))
+        if isinstance(value, str):
+            message += self.hint(value, AUTH_TYPES)
+        self.report(path + ("type",), message)
+        return None
+
+    def resolve(self, raw: str) -> Path:
+        """A local path, made absolute from the config file's folder (`~` expanded)."""
+        file = Path(raw.strip()).expanduser()
+        if not file.is_absolute():
+            file = self.base / file
+        return Path(os.path.normpath(file))
 
     def location(self, url: str, path: KeyPath) -> str | None:
         """An http(s) URL as is (webcal:// read as https://), or a path made absolute."""
@@ -710,10 +882,7 @@ class _Checker:
         if _SCHEME.match(stripped):
             self.report(path, self.say("bad_url", value=url))
             return None
-        file = Path(stripped).expanduser()
-        if not file.is_absolute():
-            file = self.base / file
-        file = Path(os.path.normpath(file))
+        file = self.resolve(stripped)
         if not file.exists():
             self.report(path, self.say("missing_file", path=file), severity="warning")
         return str(file)

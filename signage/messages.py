@@ -69,6 +69,34 @@ MESSAGES: dict[str, dict[str, str]] = {
             "パネルが1つもありません。[[panels]] を書くか、"
             "panels の行を消して既定の並びを使ってください。"
         ),
+        # Credentials (auth). These texts never quote what was written: it may be a secret.
+        "auth_not_table": (
+            'auth は auth = {{ type = "bearer", env = "環境変数名" }} の形で書きます。'
+            "トークンやパスワードそのものは設定ファイルに書かず、環境変数かファイルに置いてください。"
+        ),
+        "bad_auth_type": "auth の type は {known} のどれかです。",
+        "auth_secret_in_config": (
+            "「{key}」は使えません。トークンやパスワードを設定ファイルに書くと、"
+            'ファイルを見た人に知られてしまいます。環境変数（env = "名前"）か'
+            'ファイル（file = "パス"）に置いてください。この行は今すぐ消し、'
+            "書いてしまった値は管理者に変えてもらってください。"
+        ),
+        "auth_no_secret": (
+            'auth には、秘密の値を置いた場所として env = "環境変数名" か '
+            'file = "ファイルのパス" のどちらかを書いてください。'
+        ),
+        "auth_both_secrets": "env と file は片方だけ書きます。使う方を残してください。",
+        "auth_basic_needs_user": (
+            'type = "basic" にはユーザー名が要ります。user = "…" を書き足してください。'
+        ),
+        "auth_user_on_bearer": (
+            'user は type = "basic" のときだけ使います。bearer ならこの行を消してください'
+            '（ユーザー名とパスワードで入るサーバーなら type = "basic" にします）。'
+        ),
+        "bad_env_name": (
+            "env には環境変数の名前（半角英数字と _、例: MIRAI_CAL_TOKEN）を書きます。"
+            "トークンそのものを書いていたら、すぐ消して値を変えてもらってください。"
+        ),
         # Warnings: the kiosk still runs.
         "missing_file": (
             "ファイル {path} が見つかりません。キオスクはこの情報源を「取得できない」と表示して"
@@ -78,6 +106,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "refresh_too_often": (
             "{value} 分ごとの取得はサーバーの負担が大きすぎます。"
             "1 以上（ふつうは 5〜15）にしてください。"
+        ),
+        "auth_not_remote": (
+            "auth は URL（https://）の情報源にだけ効きます。ファイルの情報源では使われません。"
+        ),
+        "auth_file_missing": (
+            "秘密の値のファイル {path} が見つかりません。ファイルができるまで、"
+            "この情報源は「取得できない」と表示されます"
+            "（相対パスは設定ファイルのフォルダーから数えます）。"
         ),
     },
     "en": {
@@ -135,6 +171,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "no_panels": (
             "no panels; add [[panels]] entries, or remove the panels line to use the default order."
         ),
+        "auth_not_table": (
+            'write auth as auth = {{ type = "bearer", env = "VARIABLE_NAME" }}; never put the '
+            "token or password itself in the config file: keep it in an environment variable "
+            "or a file."
+        ),
+        "bad_auth_type": "the auth type must be one of {known}.",
+        "auth_secret_in_config": (
+            '"{key}" is not allowed: a token or password in the config file can be read by anyone '
+            'who opens it. Keep it in an environment variable (env = "NAME") or a file '
+            '(file = "path"). Delete this line now and have the secret changed.'
+        ),
+        "auth_no_secret": (
+            'auth needs where the secret is kept: env = "VARIABLE_NAME" or file = "path".'
+        ),
+        "auth_both_secrets": "write env or file, not both; keep the one you use.",
+        "auth_basic_needs_user": 'type = "basic" needs a user name; add user = "…".',
+        "auth_user_on_bearer": (
+            'user is only for type = "basic"; remove it for bearer '
+            '(or use type = "basic" if the server takes a user name and password).'
+        ),
+        "bad_env_name": (
+            "env takes the name of an environment variable (ASCII letters, digits and _, e.g. "
+            "MIRAI_CAL_TOKEN). If you wrote the token itself here, delete it and have it changed."
+        ),
         "missing_file": (
             "file {path} not found. The kiosk keeps running and shows this source as failing; "
             "check the path (a relative path starts at the config file's folder)."
@@ -143,6 +203,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "refresh_too_often": (
             "fetching every {value} minutes puts too much load on the server; "
             "use 1 or more (usually 5 to 15)."
+        ),
+        "auth_not_remote": "auth only applies to https:// sources; a file source ignores it.",
+        "auth_file_missing": (
+            "secret file {path} not found. Until it exists this source shows as failing "
+            "(a relative path starts at the config file's folder)."
         ),
     },
 }

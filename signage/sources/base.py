@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from abc import ABC, abstractmethod
+from collections.abc import Generator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -21,7 +23,10 @@ from signage.config import SourceConfig
 from signage.errors import FetchError
 from signage.model import Item
 
-MAX_BYTES = 20 * 1024 * 1024  # a feed larger than this is refused, memory stays bounded
+MAX_BYTES = 20 * 1024 * 1024  # default limit: a larger feed is refused, memory stays bounded
+# What may follow "Bearer " in a header: visible ASCII, no spaces (RFC 6750 is stricter).
+_TOKEN = re.compile(r"[\x21-\x7e]+")
+_RAISE = " (raise max_size_mb for this source if the feed really is this large)"
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,14 @@ class Source(ABC):
             return await self._fetch_http(client)
         return await asyncio.to_thread(self._read_file)
 
+    @property
+    def max_bytes(self) -> int:
+        """The size limit for this source: its max_size_mb, else MAX_BYTES."""
+        megabytes = self.config.max_size_mb
+        if megabytes is None:
+            return MAX_BYTES
+        return max(1, int(megabytes * 1024 * 1024))
+
     def forget_validators(self) -> None:
         """Make the next HTTP fetch unconditional: a 304 must not vouch for a body we refused."""
         self._validators = {}
@@ -58,10 +71,11 @@ class Source(ABC):
 
     def _read_file(self) -> bytes:
         path = Path(self.config.location)
+        limit = self.max_bytes
         try:
             size = path.stat().st_size
-            if size > MAX_BYTES:
-                raise FetchError(f"{path}: {size} bytes is over the {MAX_BYTES} byte limit")
+            if size > limit:
+                raise FetchError(f"{path}: {size} bytes is over the {limit} byte limit{_RAISE}")
             return path.read_bytes()
         except FileNotFoundError:
             raise FetchError(f"file not found: {path}") from None
@@ -70,28 +84,37 @@ class Source(ABC):
 
     async def _fetch_http(self, client: httpx.AsyncClient) -> bytes | None:
         url = self.config.location
+        limit = self.max_bytes
+        auth = self._request_auth()  # before any request: a missing secret sends nothing
         headers = {}
         if etag := self._validators.get("etag"):
             headers["If-None-Match"] = etag
         if modified := self._validators.get("last-modified"):
             headers["If-Modified-Since"] = modified
         try:
-            async with client.stream("GET", url, headers=headers) as response:
+            async with client.stream("GET", url, headers=headers, auth=auth) as response:
                 if response.status_code == 304:
                     return None
                 if response.status_code >= 400:
                     raise FetchError(
-                        f"HTTP {response.status_code} from {_safe_url(url)}",
+                        self._status_message(response.status_code, url),
                         retry_after=retry_after(response.headers.get("retry-after")),
                     )
+                too_big = f"{_safe_url(url)}: response over the {limit} byte limit{_RAISE}"
+                declared = response.headers.get("content-length", "")
+                # Only trusted as is when not compressed: gzip grows when decoded.
+                if (
+                    declared.isdigit()
+                    and int(declared) > limit
+                    and not response.headers.get("content-encoding")
+                ):
+                    raise FetchError(too_big)
                 chunks: list[bytes] = []
                 total = 0
                 async for chunk in response.aiter_bytes():
                     total += len(chunk)
-                    if total > MAX_BYTES:
-                        raise FetchError(
-                            f"{_safe_url(url)}: response over the {MAX_BYTES} byte limit"
-                        )
+                    if total > limit:
+                        raise FetchError(too_big)
                     chunks.append(chunk)
                 self._validators = {
                     k: v for k in ("etag", "last-modified") if (v := response.headers.get(k))
@@ -103,6 +126,57 @@ class Source(ABC):
             raise FetchError(f"too many redirects: {_safe_url(url)}") from None
         except httpx.HTTPError as exc:
             raise FetchError(f"{type(exc).__name__}: {_safe_url(url)}") from None
+
+    def _request_auth(self) -> httpx.Auth | None:
+        """The configured credentials, with the secret read now (a rotated token is picked up).
+
+        Raises FetchError naming where the secret lives, never the secret.
+        """
+        auth = self.config.auth
+        if auth is None:
+            return None
+        secret = auth.secret()
+        if auth.type == "basic":
+            return httpx.BasicAuth(auth.user or "", secret)
+        token = secret.strip()
+        if token[:7].lower() == "bearer ":  # the whole header value was stored: fine
+            token = token[7:].strip()
+        if not _TOKEN.fullmatch(token):
+            raise FetchError(
+                f"the token in {auth.where} has spaces or characters that cannot be sent "
+                "(a token is ASCII letters, digits and symbols only)"
+            )
+        return _BearerAuth(token)
+
+    def _status_message(self, status: int, url: str) -> str:
+        """What an admin can act on, naming where the credentials live, never the secret."""
+        message = f"HTTP {status} from {_safe_url(url)}"
+        if status not in (401, 403):
+            return message
+        auth = self.config.auth
+        if auth is not None:
+            refused = "credentials" if status == 401 else "access with these credentials"
+            return f"{message}: the server refused the {refused} (check {auth.where})"
+        if httpx.URL(url).userinfo:
+            return f"{message}: the server refused the user name and password in the URL"
+        if status == 401:
+            return f"{message}: the server asks for credentials (set auth for this source)"
+        return f"{message}: access denied (is the feed public, or does it need auth?)"
+
+
+class _BearerAuth(httpx.Auth):
+    """`Authorization: Bearer <token>`. httpx drops the header when a redirect leaves the
+    origin, so the token only ever goes to the server named in the config."""
+
+    def __init__(self, token: str) -> None:
+        self._header = f"Bearer {token}"
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Authorization"] = self._header
+        yield request
+
+    def __repr__(self) -> str:
+        return "_BearerAuth(<hidden>)"
 
 
 def retry_after(value: str | None) -> float | None:
