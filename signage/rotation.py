@@ -49,6 +49,17 @@ class Rotator:
         self._step(-1, now, available)
         return self.current
 
+    def jump(self, kind: str, now: float) -> bool:
+        """Show this panel now (an urgent notice interrupts the rotation); False if absent."""
+        for index, panel in enumerate(self.panels):
+            if panel.kind == kind:
+                self.index = index
+                self.started = now
+                if self.paused_at is not None:
+                    self.paused_at = now
+                return True
+        return False
+
     def toggle_pause(self, now: float) -> bool:
         """Pause keeps the current panel and its progress; resume carries on from there."""
         if self.paused_at is None:

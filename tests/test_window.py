@@ -1,6 +1,6 @@
 """The kiosk window rotates on its timer, skips empty panels and answers the keys."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
@@ -106,3 +106,37 @@ def test_the_clock_ticks_every_second(qtbot):
     assert (window.view.now - before).total_seconds() == 1
     grab = window.grab().toImage()
     assert grab.width() == 1280
+
+
+def test_a_new_urgent_notice_interrupts_the_rotation(qtbot):
+    window, mono, clock, runtime = make_window(qtbot)
+    mono.t += 25
+    window.tick()
+    assert window.frame().panel == "week"
+    urgent = Notice("board", "校内ネットワーク停止", priority="urgent")
+    runtime.store.succeeded("board", (urgent,), (), clock.now())
+    mono.t += 1
+    window.tick()
+    assert window.frame().panel == "notices"
+    assert window.view.banners[0].label == "至急"
+    # it does not keep interrupting: the rotation goes on, the banner stays
+    for _ in range(6):
+        mono.t += 5
+        window.tick()
+    assert window.frame().panel != "notices"
+    assert window.view.banners[0].text == "校内ネットワーク停止"
+
+
+def test_an_expired_notice_leaves_without_a_refresh(qtbot):
+    window, mono, clock, runtime = make_window(qtbot)
+    expires = clock.now() + timedelta(minutes=2)
+    runtime.store.succeeded(
+        "board", (Notice("board", "至急", priority="urgent", expires=expires),), (), clock.now()
+    )
+    window.tick()
+    assert window.view.banners
+    clock.set(expires)
+    mono.t += 120
+    window.tick()
+    assert not window.view.banners
+    assert "notices" not in window.view.available()

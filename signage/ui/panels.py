@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
 import segno
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QFont, QPainter
 
 from signage.jpdate import hm, short_date, time_range
 from signage.model import Event, Notice
 from signage.ui import theme
-from signage.ui.draw import card, chip, hline, line_height, text_block, text_height, text_width
+from signage.ui.draw import (
+    card,
+    chip,
+    hline,
+    line_height,
+    text_block,
+    text_height,
+    text_width,
+    wrap,
+)
 from signage.ui.theme import Metrics
 from signage.view import View
 
@@ -293,34 +303,64 @@ class WeekPanel(Panel):
                 y += m.px(10)
 
 
+@dataclass(frozen=True)
+class Piece:
+    """A notice, or the part of a long one that fits on a page."""
+
+    notice: Notice
+    lines: tuple[str, ...]  # body lines on this page
+    first: bool
+    last: bool
+
+
 class NoticesPanel(Panel):
-    """Notices in pages that fit; the page follows the panel's progress."""
+    """Notices in pages that fit; a long body continues on the next page, never cut off.
+    The page follows the panel's progress, and "1 / 3" says where it stands."""
 
-    def pages(self, inner: QRectF, notices: tuple[Notice, ...]) -> list[list[Notice]]:
-        pages: list[list[Notice]] = [[]]
-        y = inner.top()
-        for notice in notices:
-            h = self.notice_height(inner, notice)
-            if pages[-1] and y + h > inner.bottom():
-                pages.append([])
-                y = inner.top()
-            pages[-1].append(notice)
-            y += h
-        return pages
-
-    def text_width(self, inner: QRectF, notice: Notice) -> float:
-        return inner.width() - (self.qr_size() + self.m.px(32) if notice.link else 0)
+    def fonts(self) -> tuple[QFont, QFont, QFont]:
+        m = self.m
+        return m.font(m.body + 4, bold=True), m.font(m.meta + 4), m.font(m.meta)
 
     def qr_size(self) -> float:
         return self.m.px(190)
 
-    def notice_height(self, inner: QRectF, notice: Notice) -> float:
-        m = self.m
-        w = self.text_width(inner, notice)
-        h = text_height(notice.title, m.font(m.body + 4, bold=True), w, 2)
-        h += text_height(notice.body, m.font(m.meta + 4), w, 6) if notice.body else 0
-        h += line_height(m.font(m.meta)) + m.px(36)
-        return max(h, self.qr_size() + m.px(36) if notice.link else 0)
+    def text_width(self, inner: QRectF, notice: Notice) -> float:
+        return inner.width() - (self.qr_size() + self.m.px(32) if notice.link else 0)
+
+    def title_height(self, inner: QRectF, notice: Notice) -> float:
+        title_font = self.fonts()[0]
+        return text_height(notice.title, title_font, self.text_width(inner, notice) * 0.85, 2)
+
+    def paginate(self, inner: QRectF, notices: tuple[Notice, ...]) -> list[list[Piece]]:
+        title_font, body_font, meta_font = self.fonts()
+        step = line_height(body_font)
+        gap = self.m.px(40)
+        pages: list[list[Piece]] = [[]]
+        y = 0.0
+        for notice in notices:
+            lines = (
+                wrap(notice.body, body_font, self.text_width(inner, notice)) if notice.body else []
+            )
+            fixed = self.title_height(inner, notice) + line_height(meta_font) + gap
+            first = True
+            while True:
+                fit = int((inner.height() - y - fixed) // step)
+                if pages[-1] and fit < min(len(lines), 2):
+                    pages.append([])
+                    y = 0.0
+                    continue
+                take, lines = lines[: max(fit, 1)], lines[max(fit, 1) :]
+                pages[-1].append(Piece(notice, tuple(take), first, not lines))
+                h = fixed + step * len(take)
+                if first and notice.link:
+                    h = max(h, self.qr_size() + gap)
+                y += h
+                if not lines:
+                    break
+                first = False
+                pages.append([])
+                y = 0.0
+        return pages
 
     def draw(self, rect: QRectF, view: View, page: float) -> None:
         m = self.m
@@ -330,19 +370,20 @@ class NoticesPanel(Panel):
             -self.pad,
             -self.pad,
         )
-        pages = self.pages(probe, view.notices)
+        pages = self.paginate(probe, view.notices)
         index = min(len(pages) - 1, int(page * len(pages)))
         aside = f"{index + 1} / {len(pages)}" if len(pages) > 1 else f"{len(view.notices)}件"
         inner = self.card(rect, "連絡事項", aside)
         y = inner.top()
-        for notice in pages[index]:
-            y = self.notice(inner, notice, y, view)
+        for piece in pages[index]:
+            y = self.piece(inner, piece, y, view)
 
-    def notice(self, inner: QRectF, notice: Notice, y: float, view: View) -> float:
+    def piece(self, inner: QRectF, piece: Piece, y: float, view: View) -> float:
         m, p = self.m, self.p
+        notice = piece.notice
+        title_font, body_font, meta_font = self.fonts()
         top = y
         w = self.text_width(inner, notice)
-        title_font = m.font(m.body + 4, bold=True)
         x = inner.left()
         label = PRIORITY_LABEL.get(notice.priority)
         if label:
@@ -357,31 +398,39 @@ class NoticesPanel(Panel):
                 notice.priority == "urgent",
                 m.px(10),
             ) + m.px(14)
-        y += text_block(p, x, y, w - (x - inner.left()), notice.title, title_font, theme.TEXT, 2)
-        if notice.body:
+        title = notice.title if piece.first else f"{notice.title}（続き）"
+        y += text_block(p, x, y, w - (x - inner.left()), title, title_font, theme.TEXT, 2)
+        step = line_height(body_font)
+        for line in piece.lines:
+            text_block(p, inner.left(), y + m.px(4), w, line, body_font, theme.TEXT)
+            y += step
+        if piece.last:
             y += text_block(
-                p, inner.left(), y + m.px(4), w, notice.body, m.font(m.meta + 4), theme.TEXT, 6
-            ) + m.px(4)
-        meta = []
-        if notice.posted:
-            meta.append(f"{short_date(notice.posted.astimezone(view.now.tzinfo).date())} 掲載")
-        if notice.expires:
-            local = notice.expires.astimezone(view.now.tzinfo)
-            day = "本日" if local.date() == view.now.date() else short_date(local.date())
-            meta.append(f"{day} {hm(local)} まで")
-        if meta:
+                p, inner.left(), y + m.px(8), w, self.meta(notice, view), meta_font, theme.MUTED
+            ) + m.px(8)
+        else:
             y += text_block(
-                p, inner.left(), y + m.px(4), w, "  ".join(meta), m.font(m.meta), theme.MUTED
-            ) + m.px(4)
-        if notice.link:
-            self.qr(
-                QRectF(inner.right() - self.qr_size(), top, self.qr_size(), self.qr_size()),
-                notice.link,
-            )
-            y = max(y, top + self.qr_size())
+                p, inner.left(), y + m.px(8), w, "次のページへ続く ▶", meta_font, theme.ORANGE
+            ) + m.px(8)
+        if notice.link and piece.first:
+            size = self.qr_size()
+            self.qr(QRectF(inner.right() - size, top, size, size), notice.link)
+            y = max(y, top + size)
+        if notice.priority == "urgent":
+            p.fillRect(QRectF(inner.left() - m.px(20), top, m.px(6), y - top), theme.VERMILLION)
         y += m.px(16)
         hline(p, inner.left(), inner.right(), y, m.px(1.5))
         return y + m.px(20)
+
+    def meta(self, notice: Notice, view: View) -> str:
+        parts = []
+        if notice.posted:
+            parts.append(f"{short_date(notice.posted.astimezone(view.now.tzinfo).date())} 掲載")
+        if notice.expires:
+            local = notice.expires.astimezone(view.now.tzinfo)
+            day = "本日" if local.date() == view.now.date() else short_date(local.date())
+            parts.append(f"{day} {hm(local)} まで")
+        return "  ".join(parts)
 
     def qr(self, rect: QRectF, link: str) -> None:
         """A QR code so staff can open the link on a tablet."""

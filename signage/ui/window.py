@@ -31,6 +31,7 @@ class KioskWindow(QWidget):
         self.monotonic = monotonic
         self.rotator = Rotator(runtime.config.panels, monotonic())
         self._dirty = True
+        self._urgent: set[tuple[str, str]] = set()
         self.view = self._build()
         runtime.store.subscribe(self._changed)
         self.timer = QTimer(self)
@@ -56,7 +57,15 @@ class KioskWindow(QWidget):
         else:
             self.view = replace(self.view, now=now)
         self.rotator.update(self.monotonic(), self.view.available())
+        self._interrupt_for_new_urgent()
         self.update()
+
+    def _interrupt_for_new_urgent(self) -> None:
+        """A notice that turns up urgent jumps the rotation to the board at once."""
+        urgent = {(n.source, n.title) for n in self.view.notices if n.priority == "urgent"}
+        if urgent - self._urgent:
+            self.rotator.jump("notices", self.monotonic())
+        self._urgent = urgent
 
     def frame(self) -> Frame:
         return Frame(
