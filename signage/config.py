@@ -824,7 +824,7 @@ class _Checker:
         resolved: str | None = None
         if file is not None:
             secret_file = self.resolve(file)
-            if not secret_file.exists():
+            if "env" not in table and not secret_file.exists():
                 self.report(
                     path + ("file",),
                     self.say("auth_file_missing", path=secret_file),

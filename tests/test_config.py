@@ -11,6 +11,7 @@ import pytest
 
 from signage.config import (
     DEFAULT_PANELS,
+    Auth,
     Bell,
     Config,
     Display,
@@ -229,6 +230,153 @@ def test_private_on_a_json_source_is_a_warning(tmp_path: Path) -> None:
 def test_very_short_refresh_of_a_remote_source_is_a_warning(tmp_path: Path) -> None:
     issue = only(issues_of(tmp_path, SOURCE + "refresh_minutes = 0.5\n"))
     assert (issue.line, issue.severity) == (6, "warning")
+
+
+# --- Credentials (auth) and max_size_mb --------------------------------------------------------
+
+SECRET = "eyJhbGciOi.s3cr3t-T0KEN"
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "key", "needle"),
+    [
+        (
+            SOURCE + 'auth = { type = "oauth", env = "CAL_TOKEN" }\n',
+            6,
+            "sources[0].auth.type",
+            "bearer, basic",
+        ),
+        (
+            SOURCE + 'auth = { type = "bearer", env = "A", file = "a.token" }\n',
+            6,
+            "sources[0].auth.file",
+            "片方だけ",
+        ),
+        (SOURCE + 'auth = { type = "bearer" }\n', 6, "sources[0].auth", 'env = "環境変数名"'),
+        (
+            SOURCE + 'auth = { type = "basic", env = "CAL_PASSWORD" }\n',
+            6,
+            "sources[0].auth",
+            'user = "…"',
+        ),
+        (SOURCE + 'auth = { env = "CAL_TOKEN" }\n', 6, "sources[0].auth.type", "type = …"),
+        (
+            SOURCE + '[sources.auth]\ntype = "bearer"\nuser = "mirai"\nenv = "CAL_TOKEN"\n',
+            8,
+            "sources[0].auth.user",
+            'type = "basic"',
+        ),
+        (
+            SOURCE + '[sources.auth]\ntype = "bearer"\nenv = "CAL-TOKEN"\n',
+            8,
+            "sources[0].auth.env",
+            "MIRAI_CAL_TOKEN",
+        ),
+        (
+            SOURCE + '[sources.auth]\ntype = "bearer"\nenv = ""\n',
+            8,
+            "sources[0].auth.env",
+            "空",
+        ),
+        (SOURCE + "auth = true\n", 6, "sources[0].auth", "環境変数かファイル"),
+        (SOURCE + "max_size_mb = 0\n", 6, "sources[0].max_size_mb", "0 より大きい"),
+        (SOURCE + "max_size_mb = -1\n", 6, "sources[0].max_size_mb", "-1"),
+        (SOURCE + 'max_size_mb = "20"\n', 6, "sources[0].max_size_mb", "max_size_mb = 20"),
+        (SOURCE + "max_size_mb = true\n", 6, "sources[0].max_size_mb", "数値"),
+        (SOURCE + "max_size_mb = nan\n", 6, "sources[0].max_size_mb", "0 より大きい"),
+    ],
+)
+def test_bad_auth_and_max_size(tmp_path: Path, body: str, line: int, key: str, needle: str) -> None:
+    issue = only(issues_of(tmp_path, body))
+    assert (issue.line, issue.key, issue.severity) == (line, key, "error")
+    assert needle in issue.message
+
+
+def test_unknown_auth_key_suggests_the_right_one(tmp_path: Path) -> None:
+    body = SOURCE + '\n[sources.auth]\ntype = "bearer"\nevn = "CAL_TOKEN"\n'
+    issues = issues_of(tmp_path, body)
+    assert where(issues) == [(7, "sources[0].auth"), (9, "sources[0].auth.evn")]
+    assert "env =" in issues[0].message  # neither env nor file
+    assert "もしかして「env」?" in issues[1].message
+    english = issues_of(tmp_path, body, lang="en")
+    assert 'Did you mean "env"?' in english[1].message
+
+
+@pytest.mark.parametrize(
+    ("auth", "key"),
+    [
+        (f'"Bearer {SECRET}"', "sources[0].auth"),
+        (f'{{ type = "bearer", token = "{SECRET}" }}', "sources[0].auth.token"),
+        (f'{{ type = "basic", user = "u", password = "{SECRET}" }}', "sources[0].auth.password"),
+        (f'{{ type = "bearer", env = "{SECRET}" }}', "sources[0].auth.env"),
+        (f'{{ type = "Bearer {SECRET}", env = "CAL_TOKEN" }}', "sources[0].auth.type"),
+    ],
+)
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_secret_written_into_the_config_is_never_repeated(
+    tmp_path: Path, auth: str, key: str, lang: str
+) -> None:
+    issues = issues_of(tmp_path, SOURCE + f"auth = {auth}\n", lang=lang)
+    assert key in [issue.key for issue in issues]
+    assert all(issue.line == 6 for issue in issues)
+    for issue in issues:
+        assert "s3cr3t" not in issue.format()
+
+
+def test_secret_in_config_says_to_move_it_out(tmp_path: Path) -> None:
+    body = SOURCE + '[sources.auth]\ntype = "bearer"\ntoken = "abc"\n'
+    issues = issues_of(tmp_path, body)
+    assert where(issues) == [(6, "sources[0].auth"), (8, "sources[0].auth.token")]
+    assert "環境変数" in issues[1].message and "abc" not in issues[1].message
+
+
+def test_auth_on_a_file_source_is_a_warning(tmp_path: Path) -> None:
+    (tmp_path / "cal.ics").write_text("", encoding="utf-8")
+    body = SOURCE.replace("https://example.com/cal.ics", "cal.ics")
+    body += 'auth = { type = "bearer", env = "CAL_TOKEN" }\n'
+    path = write(tmp_path, body)
+    config, issues = check_file(path)
+    issue = only(issues)
+    assert (issue.line, issue.key, issue.severity) == (6, "sources[0].auth", "warning")
+    assert config is not None
+
+
+def test_missing_secret_file_is_a_warning_and_the_config_still_loads(tmp_path: Path) -> None:
+    body = SOURCE + '\n[sources.auth]\ntype = "basic"\nuser = "mirai-sho"\nfile = "secrets/cal"\n'
+    path = write(tmp_path, body)
+    config, issues = check_file(path)
+    issue = only(issues)
+    assert (issue.line, issue.key, issue.severity) == (10, "sources[0].auth.file", "warning")
+    assert str(tmp_path / "secrets" / "cal") in issue.message
+    assert config is not None
+    assert config.sources[0].auth == Auth(
+        "basic", user="mirai-sho", file=str(tmp_path / "secrets" / "cal")
+    )
+
+
+def test_auth_and_max_size_round_trip_in_both_forms(tmp_path: Path) -> None:
+    (tmp_path / "secrets").mkdir()
+    (tmp_path / "secrets" / "cal.token").write_text("x\n", encoding="utf-8")
+    body = (
+        SOURCE
+        + 'auth = { type = "bearer", env = "MIRAI_CAL_TOKEN" }\nmax_size_mb = 50\n'
+        + SOURCE.replace('"cal"', '"board"')
+        + '[sources.auth]\ntype = "bearer"\nfile = "secrets/cal.token"\n'
+        + SOURCE.replace('"cal"', '"visits"')
+        + 'auth = { type = "basic", user = "mirai-sho", env = "CAL_PASSWORD" }\n'
+        + "max_size_mb = 0.5\n"
+    )
+    config = load_config(write(tmp_path, body))
+    assert [(s.auth, s.max_size_mb) for s in config.sources] == [
+        (Auth("bearer", env="MIRAI_CAL_TOKEN"), 50.0),
+        (Auth("bearer", file=str(tmp_path / "secrets" / "cal.token")), None),
+        (Auth("basic", user="mirai-sho", env="CAL_PASSWORD"), 0.5),
+    ]
+
+
+def test_no_auth_and_no_max_size_by_default(tmp_path: Path) -> None:
+    source = load_config(write(tmp_path, SOURCE)).sources[0]
+    assert (source.auth, source.max_size_mb) == (None, None)
 
 
 def test_file_not_found_and_not_utf8(tmp_path: Path) -> None:
