@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import zlib
 from abc import ABC, abstractmethod
 from collections.abc import Generator
 from dataclasses import dataclass
@@ -86,7 +87,7 @@ class Source(ABC):
         url = self.config.location
         limit = self.max_bytes
         auth = self._request_auth()  # before any request: a missing secret sends nothing
-        headers = {}
+        headers = {"Accept-Encoding": "gzip"}  # the one encoding we inflate with a cap
         if etag := self._validators.get("etag"):
             headers["If-None-Match"] = etag
         if modified := self._validators.get("last-modified"):
@@ -109,17 +110,11 @@ class Source(ABC):
                     and not response.headers.get("content-encoding")
                 ):
                     raise FetchError(too_big)
-                chunks: list[bytes] = []
-                total = 0
-                async for chunk in response.aiter_bytes():
-                    total += len(chunk)
-                    if total > limit:
-                        raise FetchError(too_big)
-                    chunks.append(chunk)
+                body = await _read_capped(response, limit, too_big)
                 self._validators = {
                     k: v for k in ("etag", "last-modified") if (v := response.headers.get(k))
                 }
-                return b"".join(chunks)
+                return body
         except httpx.TimeoutException:
             raise FetchError(f"timed out: {_safe_url(url)}") from None
         except httpx.TooManyRedirects:
@@ -194,10 +189,53 @@ def retry_after(value: str | None) -> float | None:
     return max(0.0, (when - datetime.now(UTC)).total_seconds())
 
 
+async def _read_capped(response: httpx.Response, limit: int, too_big: str) -> bytes:
+    """The body, inflated here with a cap on the *decoded* size, so a small gzip bomb
+    fails before it fills memory (httpx would inflate each chunk whole)."""
+    encoding = response.headers.get("content-encoding", "identity").strip().lower()
+    if encoding in ("gzip", "x-gzip", "deflate"):
+        inflater = zlib.decompressobj(wbits=47 if encoding != "deflate" else 15)
+    elif encoding != "identity":
+        raise FetchError(f"unsupported Content-Encoding {encoding!r}")
+    else:
+        inflater = None
+    chunks: list[bytes] = []
+    total = 0
+    try:
+        async for data in response.aiter_raw():
+            while data:
+                if inflater is None:
+                    piece, data = data, b""
+                else:
+                    piece = inflater.decompress(data, limit - total + 1)
+                    data = inflater.unconsumed_tail
+                total += len(piece)
+                if total > limit:
+                    raise FetchError(too_big)
+                chunks.append(piece)
+        if inflater is not None:
+            tail = inflater.flush()
+            total += len(tail)
+            if total > limit:
+                raise FetchError(too_big)
+            chunks.append(tail)
+    except zlib.error:
+        raise FetchError(f"damaged {encoding} body") from None
+    return b"".join(chunks)
+
+
+_SECRET_SEGMENT = re.compile(r"^(private-)?[A-Za-z0-9_-]{24,}$")
+
+
 def _safe_url(url: str) -> str:
-    """The URL without user info or query, so credentials never reach a log."""
+    """The URL without user info, query or secret-looking path parts, so credentials never
+    reach a log, the screen or `agenda` output."""
     parsed = httpx.URL(url)
-    return str(parsed.copy_with(userinfo=b"", query=None, fragment=None))
+    # Secret addresses (Google's .../private-<hash>/basic.ics) carry the key in the path.
+    path = "/".join(
+        "***" if _SECRET_SEGMENT.match(part) else part for part in parsed.path.split("/")
+    )
+    return str(parsed.copy_with(userinfo=b"", query=None, fragment=None, path=path))
 
 
 def new_client() -> httpx.AsyncClient:
