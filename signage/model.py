@@ -28,6 +28,26 @@ class Event:
     location: str | None = None
     description: str | None = None
     uid: str | None = None
+    person: str | None = None  # who (staff out, a visiting supporter), when the source knows
+
+
+AbsenceKind = Literal["absent", "late", "early_leave"]
+ABSENCE_KINDS: tuple[str, ...] = ("absent", "late", "early_leave")
+
+
+@dataclass(frozen=True)
+class Absence:
+    """One report from the parent-contact system (欠席・遅刻・早退連絡) for one pupil.
+
+    `name` is kept only so a school that allows it can show it; by default it never is.
+    """
+
+    source: str
+    day: date
+    class_name: str  # "1年1組", or "1年" when the system reports by grade
+    kind: AbsenceKind = "absent"
+    name: str | None = None
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -43,7 +63,7 @@ class Notice:
     link: str | None = None
 
 
-Item = Event | Notice
+Item = Event | Notice | Absence
 
 
 @dataclass(frozen=True)
