@@ -6,12 +6,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from signage.model import Event, Item, Notice, Snapshot
+from signage.model import Absence, Event, Item, Notice, Snapshot
 
 PRIORITY_RANK = {"urgent": 0, "high": 1, "normal": 2}
 
@@ -110,6 +112,65 @@ def in_month(items: Iterable[Item], year: int, month: int, tz: ZoneInfo) -> list
     return sorted(found, key=lambda e: start_of(e, tz))
 
 
+# -- Who is out, who is absent ----------------------------------------------------------
+
+
+def person_and_reason(event: Event) -> tuple[str, str]:
+    """("鈴木 一郎", "出張（教育委員会）") from the person field or a title "鈴木 出張（…）"."""
+    if event.person:
+        reason = event.title.removeprefix(event.person).strip() or (event.description or "")
+        return event.person, reason
+    name, _, reason = event.title.replace("\u3000", " ").partition(" ")
+    return name, reason.strip()
+
+
+def shown_name(person: str, mode: str) -> str:
+    """The name as the privacy setting allows: full, family name only, or nothing.
+
+    Family names are taken before the first space ("鈴木 一郎" → "鈴木"); a name written
+    without a space cannot be split safely and is shown whole.
+    """
+    if mode == "none":
+        return ""
+    if mode == "family":
+        return person.replace("\u3000", " ").split(" ")[0]
+    return person
+
+
+@dataclass(frozen=True)
+class ClassCount:
+    source: str
+    class_name: str
+    absent: int = 0
+    late: int = 0
+    early_leave: int = 0
+    names: tuple[str, ...] = ()
+
+
+def _natural(text: str) -> tuple[object, ...]:
+    """1年2組 before 1年10組 before 2年1組."""
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text))
+
+
+def absence_counts(items: Iterable[Item], day: date) -> list[ClassCount]:
+    """Reports of the day, counted per source and class, classes in natural order."""
+    counts: dict[tuple[str, str], dict[str, int]] = {}
+    names: dict[tuple[str, str], list[str]] = {}
+    for item in items:
+        if isinstance(item, Absence) and item.day == day:
+            key = (item.source, item.class_name)
+            slot = counts.setdefault(key, {"absent": 0, "late": 0, "early_leave": 0})
+            slot[item.kind] += 1
+            if item.name:
+                names.setdefault(key, []).append(item.name)
+    return [
+        ClassCount(
+            src, cls, c["absent"], c["late"], c["early_leave"], tuple(names.get((src, cls), ()))
+        )
+        for (src, cls), c in sorted(counts.items(), key=lambda kv: (_natural(kv[0][1]), kv[0][0]))
+    ]
+
+
 # -- JSON (the `agenda --json` contract of DESIGN.md) -----------------------------------
 
 
@@ -167,7 +228,16 @@ def agenda_json(
                 "staff_out": [
                     event_json(e) for e in events_on(by_role.get("staff_out", []), day, tz)
                 ],
-                "absences": [],
+                "absences": [
+                    {
+                        "source": c.source,
+                        "class": c.class_name,
+                        "absent": c.absent,
+                        "late": c.late,
+                        "early_leave": c.early_leave,
+                    }
+                    for c in absence_counts(by_role.get("absences", []), day)
+                ],
             }
         )
     return {

@@ -8,6 +8,7 @@ it. Missing local files are warnings: the kiosk still runs and shows that source
 
 from __future__ import annotations
 
+import codecs
 import difflib
 import functools
 import logging
@@ -18,7 +19,7 @@ import sys
 import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
@@ -27,15 +28,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from signage.errors import ConfigError, FetchError
 from signage.messages import text
-from signage.model import ROLES
+from signage.model import ABSENCE_KINDS, PRIORITIES, ROLES
 
 __all__ = [
     "AUTH_TYPES",
     "DEFAULT_PANELS",
+    "FIELD_NAMES",
     "LANGUAGES",
+    "NAME_MODES",
     "PANEL_KINDS",
     "PRIVATE_MODES",
     "ROLES",
+    "ROLE_FIELDS",
     "SOURCE_KINDS",
     "WEEKDAYS",
     "Auth",
@@ -48,10 +52,12 @@ __all__ = [
     "Period",
     "School",
     "SourceConfig",
+    "VALUE_CHOICES",
     "Visits",
     "check_file",
     "check_text",
     "default_config_path",
+    "default_refresh_minutes",
     "find_config",
     "format_key_path",
     "load_config",
@@ -60,13 +66,34 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-SOURCE_KINDS: tuple[str, ...] = ("ics", "json")
+SOURCE_KINDS: tuple[str, ...] = ("ics", "json", "csv", "folder")
 PANEL_KINDS: tuple[str, ...] = ("today", "week", "notices", "visits")
 PRIVATE_MODES: tuple[str, ...] = ("neutral", "hide")
+# How people (staff out, pupils absent) are named on screen: in full, family name, not at all.
+NAME_MODES: tuple[str, ...] = ("full", "family", "none")
 LANGUAGES: tuple[str, ...] = ("ja", "en")
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 AUTH_TYPES: tuple[str, ...] = ("bearer", "basic")
 SECRET_FILE_LIMIT = 64 * 1024  # a token or password file is tiny; refuse to slurp a big file
+
+# Our field names, per role: what `fields` may map a vendor's names to (json, csv, folder).
+_NOTICE_FIELDS = ("title", "body", "posted", "expires", "priority", "link")
+_EVENT_FIELDS = ("title", "start", "end", "date", "location", "description", "person", "reason")
+_ABSENCE_FIELDS = ("date", "class", "kind", "name", "reason")
+ROLE_FIELDS: dict[str, tuple[str, ...]] = {
+    "notices": _NOTICE_FIELDS,
+    "events": _EVENT_FIELDS,
+    "visits": _EVENT_FIELDS,
+    "staff_out": _EVENT_FIELDS,
+    "absences": _ABSENCE_FIELDS,
+}
+FIELD_NAMES: tuple[str, ...] = tuple(
+    dict.fromkeys(name for names in ROLE_FIELDS.values() for name in names)
+)
+# Fields whose values must end as one of ours; `values` maps the vendor's words onto them.
+VALUE_CHOICES: dict[str, tuple[str, ...]] = {"priority": PRIORITIES, "kind": ABSENCE_KINDS}
+# A shared folder is local and cheap to look at: new files show within seconds.
+_DEFAULT_REFRESH_MINUTES: dict[str, float] = {"folder": 5 / 60}
 
 KeyPath = tuple[str | int, ...]
 
@@ -158,10 +185,23 @@ class SourceConfig:
     auth: Auth | None = None
     # Largest response accepted, in MB (2**20 bytes); None means sources.base.MAX_BYTES (20 MB).
     max_size_mb: float | None = None
+    # Connectors (json, csv, folder): where the list is, the vendor's names, their words.
+    items: str | None = None  # json: dotted path to the list in the document
+    fields: Mapping[str, str] = field(default_factory=dict, hash=False)  # ours -> theirs
+    values: Mapping[str, Mapping[str, str]] = field(default_factory=dict, hash=False)
+    next_link: str | None = None  # json: dotted path to the next page's URL (key `next`)
+    encoding: str = "auto"  # csv: "auto" (UTF-8, else CP932) or a codec name
+    # Privacy of people's names (NAME_MODES); None: the role's default (pupils never named).
+    names: str | None = None
 
     @property
     def is_remote(self) -> bool:
         return self.location.startswith(("http://", "https://"))
+
+
+def default_refresh_minutes(kind: str) -> float:
+    """The interval when the config names none: 15 minutes, 5 seconds for a folder."""
+    return _DEFAULT_REFRESH_MINUTES.get(kind, SourceConfig.refresh_minutes)
 
 
 @dataclass(frozen=True)
@@ -393,7 +433,23 @@ _SOURCE_KEYS = (
     "private",
     "auth",
     "max_size_mb",
+    "items",
+    "fields",
+    "values",
+    "next",
+    "encoding",
+    "names",
 )
+# Keys that only some kinds read: elsewhere they are a warning (no effect).
+_KIND_KEYS: dict[str, tuple[str, ...]] = {
+    "items": ("json",),
+    "next": ("json",),
+    "encoding": ("csv",),
+    "fields": ("json", "csv", "folder"),
+    "values": ("json", "csv", "folder"),
+}
+_DOTTED_PATH = re.compile(r"^[^.]+(\.[^.]+)*$")
+_ENCODING_NAMES = ("auto", "utf-8", "utf-8-sig", "cp932", "shift_jis", "euc-jp", "iso-2022-jp")
 _AUTH_KEYS = ("type", "user", "env", "file")
 # Keys an admin may write to put the secret itself into the file: refused with advice.
 _SECRET_KEYS = ("password", "passwd", "pass", "token", "secret", "api_key", "apikey", "key")
@@ -741,15 +797,11 @@ class _Checker:
             )
             role = self.choice(entry, path, "role", ROLES, "unknown_role", required=True)
             url = self.text_value(entry, path, "url", required=True)
-            location = self.location(url, path + ("url",)) if url is not None else None
+            location = self.location(url, path + ("url",), kind) if url is not None else None
+            remote = location is not None and location.startswith(("http://", "https://"))
             match = self.value(entry, path, "match", "text")
             refresh = self.positive(entry, path, "refresh_minutes")
-            if (
-                refresh is not None
-                and refresh < 1
-                and location is not None
-                and location.startswith(("http://", "https://"))
-            ):
+            if refresh is not None and refresh < 1 and remote:
                 self.report(
                     path + ("refresh_minutes",),
                     self.say("refresh_too_often", value=self.describe(entry["refresh_minutes"])),
@@ -759,13 +811,16 @@ class _Checker:
             if private is not None and kind is not None and kind != "ics":
                 self.report(path + ("private",), self.say("private_not_ics"), severity="warning")
             auth = self.auth(entry, path)
-            if (
-                auth is not None
-                and location is not None
-                and not location.startswith(("http://", "https://"))
-            ):
+            if auth is not None and location is not None and not remote:
                 self.report(path + ("auth",), self.say("auth_not_remote"), severity="warning")
             max_size = self.positive(entry, path, "max_size_mb")
+            items = self.dotted(entry, path, "items")
+            next_link = self.dotted(entry, path, "next")
+            if next_link is not None and location is not None and not remote and kind == "json":
+                self.report(path + ("next",), self.say("next_not_remote"), severity="warning")
+            encoding = self.encoding(entry, path)
+            names = self.choice(entry, path, "names", NAME_MODES, "bad_names")
+            self.connector_scope(entry, path, kind, role)
             out.append(
                 SourceConfig(
                     id=source_id or "",
@@ -774,13 +829,117 @@ class _Checker:
                     url=url or "",
                     location=location or "",
                     match=match,
-                    refresh_minutes=refresh or SourceConfig.refresh_minutes,
+                    refresh_minutes=refresh or default_refresh_minutes(kind or ""),
                     private=private or SourceConfig.private,
                     auth=auth,
                     max_size_mb=max_size,
+                    items=items,
+                    fields=self.field_map(entry, path, role),
+                    values=self.value_maps(entry, path),
+                    next_link=next_link,
+                    encoding=encoding,
+                    names=names,
                 )
             )
         return tuple(out)
+
+    # Connectors (json, csv, folder).
+
+    def connector_scope(
+        self, entry: Mapping[str, Any], path: KeyPath, kind: str | None, role: str | None
+    ) -> None:
+        """Keys that this kind does not read (a warning), and roles a folder cannot serve."""
+        if kind is None:
+            return
+        for key, kinds in _KIND_KEYS.items():
+            if key in entry and kind not in kinds:
+                message = self.say("only_for_kind", key=key, kinds=", ".join(kinds))
+                self.report(path + (key,), message, severity="warning")
+        if kind == "folder" and role is not None and role != "notices":
+            self.report(path + ("role",), self.say("folder_role", value=role))
+
+    def dotted(self, entry: Mapping[str, Any], path: KeyPath, key: str) -> str | None:
+        """A dotted path into a document (`data.notices`)."""
+        value = self.text_value(entry, path, key)
+        if value is None:
+            return None
+        if not _DOTTED_PATH.match(value.strip()):
+            self.report(path + (key,), self.say("bad_dotted_path", value=value))
+            return None
+        return value.strip()
+
+    def encoding(self, entry: Mapping[str, Any], path: KeyPath) -> str:
+        value = self.text_value(entry, path, "encoding")
+        if value is None:
+            return SourceConfig.encoding
+        name = value.strip().lower()
+        if name == "auto":
+            return name
+        try:
+            text_codec = getattr(codecs.lookup(name), "_is_text_encoding", True)
+        except LookupError:
+            text_codec = False
+        if not text_codec:  # rot13, base64 …: codecs, but not a file's character set
+            message = self.say("unknown_encoding", value=value)
+            self.report(path + ("encoding",), message + self.hint(name, _ENCODING_NAMES))
+            return SourceConfig.encoding
+        return name
+
+    def field_map(
+        self, entry: Mapping[str, Any], path: KeyPath, role: str | None
+    ) -> dict[str, str]:
+        """`fields`: our field name -> the vendor's name (column, key or dotted path)."""
+        table = self.value(entry, path, "fields", "table")
+        out: dict[str, str] = {}
+        for name, column in (table or {}).items():
+            where = path + ("fields", name)
+            if name not in FIELD_NAMES:
+                if isinstance(column, str) and column.strip() in FIELD_NAMES:
+                    message = self.say("fields_reversed", field=column.strip(), column=name)
+                else:
+                    message = self.say("unknown_field", value=name, known=", ".join(FIELD_NAMES))
+                    message += self.hint(name, FIELD_NAMES)
+                self.report(where, message)
+                continue
+            column = self.text_value(table, path + ("fields",), name)
+            if column is None:
+                continue
+            used = ROLE_FIELDS.get(role or "")
+            if used is not None and name not in used:
+                known = ", ".join(used)
+                message = self.say("field_not_for_role", value=name, role=role, known=known)
+                self.report(where, message, severity="warning")
+            out[name] = column.strip()
+        return out
+
+    def value_maps(self, entry: Mapping[str, Any], path: KeyPath) -> dict[str, dict[str, str]]:
+        """`values`: per field, the vendor's word -> ours (checked where ours is a fixed set)."""
+        table = self.value(entry, path, "values", "table")
+        out: dict[str, dict[str, str]] = {}
+        for name in table or {}:
+            where = path + ("values", name)
+            if name not in FIELD_NAMES:
+                message = self.say("unknown_field", value=name, known=", ".join(FIELD_NAMES))
+                self.report(where, message + self.hint(name, FIELD_NAMES))
+                continue
+            words = self.value(table, path + ("values",), name, "table")
+            if words is None:
+                continue
+            choices = VALUE_CHOICES.get(name)
+            mapped: dict[str, str] = {}
+            for word in words:
+                target = self.value(words, where, word, "text")
+                if target is None:
+                    continue
+                if choices is not None and target not in choices:
+                    message = self.say(
+                        "bad_value_target", value=target, field=name, known=", ".join(choices)
+                    )
+                    self.report(where + (word,), message + self.hint(target, choices))
+                    continue
+                mapped[word] = target
+            out[name] = mapped
+        return out
 
     def auth(self, entry: Mapping[str, Any], path: KeyPath) -> Auth | None:
         """The source's `auth` table. No message here ever quotes a value the admin wrote in
@@ -863,10 +1022,15 @@ class _Checker:
             file = self.base / file
         return Path(os.path.normpath(file))
 
-    def location(self, url: str, path: KeyPath) -> str | None:
-        """An http(s) URL as is (webcal:// read as https://), or a path made absolute."""
+    def location(self, url: str, path: KeyPath, kind: str | None = None) -> str | None:
+        """An http(s) URL as is (webcal:// read as https://), or a path made absolute.
+
+        A folder source takes only a local folder (a mounted share is local to the kiosk).
+        """
         stripped = url.strip()
         lowered = stripped.lower()
+        if kind == "folder":
+            return self.folder(url, path)
         if lowered.startswith("webcal://"):
             stripped = "https://" + stripped[len("webcal://") :]
             lowered = stripped.lower()
@@ -886,6 +1050,18 @@ class _Checker:
         if not file.exists():
             self.report(path, self.say("missing_file", path=file), severity="warning")
         return str(file)
+
+    def folder(self, url: str, path: KeyPath) -> str | None:
+        stripped = url.strip()
+        if _SCHEME.match(stripped):
+            self.report(path, self.say("folder_not_local", value=url))
+            return None
+        folder = self.resolve(stripped)
+        if not folder.exists():
+            self.report(path, self.say("missing_folder", path=folder), severity="warning")
+        elif not folder.is_dir():
+            self.report(path, self.say("not_a_folder", path=folder), severity="warning")
+        return str(folder)
 
     def panels(self, data: Mapping[str, Any]) -> tuple[PanelConfig, ...]:
         entries = self.tables(data, (), "panels")

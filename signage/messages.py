@@ -49,6 +49,10 @@ MESSAGES: dict[str, dict[str, str]] = {
             "（neutral は件名を伏せて表示、hide は表示しない）。"
         ),
         "bad_language": "「{value}」は使えません。使えるのは {known} です。",
+        "bad_names": (
+            "「{value}」は使えません。使えるのは {known} です"
+            "（full は氏名、family は姓だけ、none は名前を出さず人数だけ）。"
+        ),
         "bad_weekday": "不明な曜日「{value}」です。{known} か 月〜日 で書いてください。",
         "bad_time": '時刻「{value}」が読めません。"08:20" のように 時:分 で書いてください。',
         "end_not_after_start": (
@@ -68,6 +72,29 @@ MESSAGES: dict[str, dict[str, str]] = {
         "no_panels": (
             "パネルが1つもありません。[[panels]] を書くか、"
             "panels の行を消して既定の並びを使ってください。"
+        ),
+        # Connectors (json, csv, folder).
+        "unknown_field": "不明な項目名「{value}」です。使えるのは {known} です。",
+        "fields_reversed": (
+            "向きが逆です。fields には「こちらの項目名 = システムの項目名」の順で"
+            '{field} = "{column}" と書きます。'
+        ),
+        "bad_value_target": "「{value}」は {field} の値に使えません。使えるのは {known} です。",
+        "unknown_encoding": (
+            "不明な文字コード「{value}」です。"
+            '"auto"（UTF-8 か Shift_JIS を自動で判別）、"utf-8"、"cp932" などを書いてください。'
+        ),
+        "bad_dotted_path": (
+            "「{value}」は場所の指定として読めません。data.notices のように、"
+            "名前を「.」でつないで書いてください（先頭・末尾・連続の「.」は不可）。"
+        ),
+        "folder_not_local": (
+            '「{value}」は使えません。kind = "folder" の url には、フォルダーのパス'
+            "（例: '\\\\fileserver\\全校共有\\連絡'）を書きます。URL は使えません。"
+        ),
+        "folder_role": (
+            'kind = "folder" は連絡事項だけを読みます。role = "notices" にしてください'
+            "（今は「{value}」）。"
         ),
         # Credentials (auth). These texts never quote what was written: it may be a secret.
         "auth_not_table": (
@@ -98,6 +125,21 @@ MESSAGES: dict[str, dict[str, str]] = {
             "トークンそのものを書いていたら、すぐ消して値を変えてもらってください。"
         ),
         # Warnings: the kiosk still runs.
+        "only_for_kind": ("{key} は kind = {kinds} の情報源にだけ効きます。この行は使われません。"),
+        "field_not_for_role": (
+            '項目「{value}」は role = "{role}" では使われません（使われるのは {known}）。'
+        ),
+        "next_not_remote": (
+            "next（次のページ）は URL の情報源にだけ効きます。ファイルでは使われません。"
+        ),
+        "missing_folder": (
+            "フォルダー {path} が見つかりません。キオスクはこの情報源を「取得できない」と表示して"
+            "動き続けます。共有フォルダーがつながっているか、パスを確かめてください。"
+        ),
+        "not_a_folder": (
+            "{path} はファイルで、フォルダーではありません。連絡のファイルを置くフォルダーの"
+            "パスを書いてください。それまでこの情報源は「取得できない」と表示されます。"
+        ),
         "missing_file": (
             "ファイル {path} が見つかりません。キオスクはこの情報源を「取得できない」と表示して"
             "動き続けます。パスを確かめてください（相対パスは設定ファイルのフォルダーから数えます）。"
@@ -153,6 +195,10 @@ MESSAGES: dict[str, dict[str, str]] = {
             "(neutral shows a private event without its title, hide leaves it out)."
         ),
         "bad_language": '"{value}" is not allowed; use one of {known}.',
+        "bad_names": (
+            '"{value}" is not allowed; use one of {known} '
+            "(full names, family names only, or none: a count without names)."
+        ),
         "bad_weekday": 'unknown weekday "{value}"; write {known} (or 月〜日).',
         "bad_time": 'cannot read the time "{value}"; write hours:minutes like "08:20".',
         "end_not_after_start": "the end {end} is not after the start {start}; check the times.",
@@ -170,6 +216,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "file path.",
         "no_panels": (
             "no panels; add [[panels]] entries, or remove the panels line to use the default order."
+        ),
+        "unknown_field": 'unknown field "{value}"; fields: {known}.',
+        "fields_reversed": (
+            'the wrong way round: fields maps our name to the system\'s, {field} = "{column}".'
+        ),
+        "bad_value_target": '"{value}" is not a value of {field}; use one of {known}.',
+        "unknown_encoding": (
+            'unknown encoding "{value}"; write "auto" (UTF-8 or Shift_JIS, detected), '
+            '"utf-8", "cp932" or another codec name.'
+        ),
+        "bad_dotted_path": (
+            '"{value}" is not a path; join names with dots like data.notices '
+            "(no dot at either end, no two dots in a row)."
+        ),
+        "folder_not_local": (
+            '"{value}" is not allowed; a kind = "folder" source takes a folder path '
+            "(e.g. '\\\\fileserver\\share\\notices'), not a URL."
+        ),
+        "folder_role": (
+            'a kind = "folder" source only reads notices; set role = "notices" (now "{value}").'
         ),
         "auth_not_table": (
             'write auth as auth = {{ type = "bearer", env = "VARIABLE_NAME" }}; never put the '
@@ -194,6 +260,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "bad_env_name": (
             "env takes the name of an environment variable (ASCII letters, digits and _, e.g. "
             "MIRAI_CAL_TOKEN). If you wrote the token itself here, delete it and have it changed."
+        ),
+        "only_for_kind": "{key} only applies to kind = {kinds} sources; this line has no effect.",
+        "field_not_for_role": 'field "{value}" is not used for role = "{role}" (used: {known}).',
+        "next_not_remote": "next (paging) only applies to URL sources; a file source ignores it.",
+        "missing_folder": (
+            "folder {path} not found. The kiosk keeps running and shows this source as failing; "
+            "check that the shared folder is connected and the path is right."
+        ),
+        "not_a_folder": (
+            "{path} is a file, not a folder; write the path of the folder the notice files go "
+            "in. Until then this source shows as failing."
         ),
         "missing_file": (
             "file {path} not found. The kiosk keeps running and shows this source as failing; "

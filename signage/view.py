@@ -5,7 +5,7 @@ Panels only draw a `View`; they never look at sources or the clock themselves.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -40,6 +40,15 @@ class VisitsView:
 
 
 @dataclass(frozen=True)
+class OutRow:
+    """One colleague out today, named as the source's privacy setting allows."""
+
+    name: str  # "" when only a count may be shown
+    reason: str
+    when: str  # 終日 / 〜15:00 / 13:00から
+
+
+@dataclass(frozen=True)
 class View:
     school: str
     now: datetime  # in the school's zone
@@ -51,7 +60,9 @@ class View:
     today: tuple[Event, ...]
     next_day: date
     next_day_events: tuple[Event, ...]
-    staff_out: tuple[Event, ...]
+    staff_out: tuple[OutRow, ...]
+    absences: tuple[agenda.ClassCount, ...]
+    has_absences: bool  # an absences source is configured (show the table even when 0)
     week: tuple[tuple[date, tuple[Event, ...]], ...]
     notices: tuple[Notice, ...]
     visits: VisitsView
@@ -95,7 +106,11 @@ def build_view(
         today=tuple(agenda.events_on(events, today, tz)),
         next_day=next_day,
         next_day_events=tuple(agenda.events_on(events, next_day, tz)),
-        staff_out=tuple(agenda.events_on(items.get("staff_out", []), today, tz)),
+        staff_out=_staff_out(config, items.get("staff_out", []), today, tz),
+        absences=tuple(
+            _named(config, c) for c in agenda.absence_counts(items.get("absences", []), today)
+        ),
+        has_absences="absences" in roles.values(),
         week=tuple(
             (day, tuple(agenda.events_on(events, day, tz))) for day in agenda.school_week(today)
         ),
@@ -117,6 +132,40 @@ def _visits(items: list[Item], now: datetime, tz: ZoneInfo, target: int) -> Visi
         last_month=len(agenda.in_month(items, last.year, last.month, tz)),
         target=target,
     )
+
+
+def names_mode(config: Config, source_id: str) -> str:
+    """How a source's people are named: colleagues in full, pupils not at all, by default."""
+    for sc in config.sources:
+        if sc.id == source_id:
+            return sc.names or ("none" if sc.role == "absences" else "full")
+    return "none"
+
+
+def _staff_out(config: Config, items: list[Item], today: date, tz: ZoneInfo) -> tuple[OutRow, ...]:
+    rows = []
+    for event in agenda.events_on(items, today, tz):
+        person, reason = agenda.person_and_reason(event)
+        name = agenda.shown_name(person, names_mode(config, event.source))
+        rows.append(OutRow(name, reason if name else "", until(event)))
+    return tuple(rows)
+
+
+def until(event: Event) -> str:
+    """終日, 〜15:00 (back at three) or 13:00から (out from one)."""
+    if event.all_day or not isinstance(event.start, datetime):
+        return "終日"
+    assert isinstance(event.end, datetime)
+    if event.start.hour >= 11:
+        return f"{hm(event.start)}から"
+    return f"〜{hm(event.end)}"
+
+
+def _named(config: Config, count: agenda.ClassCount) -> agenda.ClassCount:
+    """Pupils' names stay hidden unless the source allows them."""
+    mode = names_mode(config, count.source)
+    names = tuple(n for n in (agenda.shown_name(x, mode) for x in count.names) if n)
+    return replace(count, names=names)
 
 
 def _banners(notices: list[Notice], visits: VisitsView) -> tuple[Banner, ...]:

@@ -206,9 +206,13 @@ def test_unknown_panel_kind(tmp_path: Path) -> None:
 def test_unknown_source_kind_lists_the_known_ones(tmp_path: Path) -> None:
     issue = only(issues_of(tmp_path, SOURCE.replace('"ics"', '"icss"')))
     assert (issue.line, issue.key) == (3, "sources[0].kind")
-    assert issue.message == "不明な種類「icss」です。使えるのは ics, json です。もしかして「ics」?"
+    assert issue.message == (
+        "不明な種類「icss」です。使えるのは ics, json, csv, folder です。もしかして「ics」?"
+    )
     english = only(issues_of(tmp_path, SOURCE.replace('"ics"', '"icss"'), lang="en"))
-    assert english.message == 'unknown kind "icss"; known kinds: ics, json. Did you mean "ics"?'
+    assert english.message == (
+        'unknown kind "icss"; known kinds: ics, json, csv, folder. Did you mean "ics"?'
+    )
 
 
 def test_missing_required_keys_point_at_the_table_header(tmp_path: Path) -> None:
@@ -394,6 +398,222 @@ def test_byte_order_mark_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "bom.toml"
     path.write_bytes('[school]\nname = "みらい小"\n'.encode("utf-8-sig"))
     assert load_config(path).school.name == "みらい小"
+
+
+# --- Connectors: json, csv, folder ---------------------------------------------------------------
+
+CSV = """
+[[sources]]
+id = "absences"
+kind = "csv"
+role = "absences"
+url = "https://renraku.example.jp/export.csv"
+"""
+JSON = CSV.replace('"csv"', '"json"')
+FOLDER = """
+[[sources]]
+id = "board"
+kind = "folder"
+role = "notices"
+url = "board"
+"""
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "key", "needle"),
+    [
+        (
+            CSV + 'fields = { class = "学級", nmae = "児童名" }\n',
+            6,
+            "sources[0].fields.nmae",
+            "もしかして「name」?",
+        ),
+        (CSV + 'fields = { "学級" = "class" }\n', 6, 'sources[0].fields."学級"', 'class = "学級"'),
+        (CSV + "fields = { class = 3 }\n", 6, "sources[0].fields.class", "文字列"),
+        (CSV + 'fields = { class = " " }\n', 6, "sources[0].fields.class", "空"),
+        (CSV + 'fields = "学級"\n', 6, "sources[0].fields", "表"),
+        (
+            CSV + 'values = { kind = { "欠" = "absence" } }\n',
+            6,
+            'sources[0].values.kind."欠"',
+            "absent, late, early_leave です。もしかして「absent」?",
+        ),
+        (
+            CSV + '\n[sources.values.kind]\n"欠" = "absent"\n"遅" = "lat"\n',
+            9,
+            'sources[0].values.kind."遅"',
+            "もしかして「late」?",
+        ),
+        (
+            CSV + 'values = { kinds = { "欠" = "absent" } }\n',
+            6,
+            "sources[0].values.kinds",
+            "もしかして「kind」?",
+        ),
+        (CSV + 'values = { kind = "absent" }\n', 6, "sources[0].values.kind", "表"),
+        (CSV + 'encoding = "shift-jls"\n', 6, "sources[0].encoding", "もしかして「shift_jis」?"),
+        (CSV + 'encoding = "rot13"\n', 6, "sources[0].encoding", "rot13"),
+        (JSON + 'items = "data..list"\n', 6, "sources[0].items", "data.notices"),
+        (JSON + 'next = ".next"\n', 6, "sources[0].next", "「.」"),
+        (JSON + "next = true\n", 6, "sources[0].next", "文字列"),
+        (
+            FOLDER.replace('url = "board"', 'url = "https://nas.example.jp/board"'),
+            5,
+            "sources[0].url",
+            "URL は使えません",
+        ),
+        (FOLDER.replace('"notices"', '"events"'), 4, "sources[0].role", 'role = "notices"'),
+        (CSV + 'names = "kanji"\n', 6, "sources[0].names", "full, family, none"),
+    ],
+)
+def test_bad_connector_keys(tmp_path: Path, body: str, line: int, key: str, needle: str) -> None:
+    (tmp_path / "board").mkdir()
+    issue = only(issues_of(tmp_path, body))
+    assert (issue.line, issue.key, issue.severity) == (line, key, "error")
+    assert needle in issue.message
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "key", "needle"),
+    [
+        (CSV + 'items = "data"\n', 6, "sources[0].items", "kind = json"),
+        (JSON + 'encoding = "cp932"\n', 6, "sources[0].encoding", "kind = csv"),
+        (SOURCE + 'fields = { title = "件名" }\n', 6, "sources[0].fields", "json, csv, folder"),
+        (SOURCE + 'values = { priority = { "重要" = "urgent" } }\n', 6, "sources[0].values", "csv"),
+        (
+            JSON.replace("https://renraku.example.jp/export.csv", "board/a.json")
+            + 'next = "links.next"\n',
+            6,
+            "sources[0].next",
+            "URL の情報源",
+        ),
+        (CSV + 'fields = { title = "件名" }\n', 6, "sources[0].fields.title", "class, kind"),
+        (
+            FOLDER.replace('url = "board"', 'url = "shared/board"'),
+            5,
+            "sources[0].url",
+            "共有フォルダー",
+        ),
+        (
+            FOLDER.replace('url = "board"', 'url = "board/a.json"'),
+            5,
+            "sources[0].url",
+            "フォルダーでは",
+        ),
+    ],
+)
+def test_connector_warnings(tmp_path: Path, body: str, line: int, key: str, needle: str) -> None:
+    (tmp_path / "board").mkdir()
+    (tmp_path / "board" / "a.json").write_text("[]", encoding="utf-8")
+    config, issues = check_file(write(tmp_path, body))
+    issue = only(issues)
+    assert (issue.line, issue.key, issue.severity) == (line, key, "warning")
+    assert needle in issue.message
+    assert config is not None
+
+
+def test_connector_messages_in_english(tmp_path: Path) -> None:
+    body = (
+        CSV
+        + 'encoding = "utf8x"\nitems = "data"\nfields = { clas = "学級" }\n'
+        + 'values = { kind = { "欠" = "absence" } }\n'
+    )
+    issues = issues_of(tmp_path, body, lang="en")
+    assert [(i.line, i.key, i.message) for i in issues] == [
+        (
+            6,
+            "sources[0].encoding",
+            'unknown encoding "utf8x"; write "auto" (UTF-8 or Shift_JIS, detected), "utf-8", '
+            '"cp932" or another codec name. Did you mean "utf-8"?',
+        ),
+        (
+            7,
+            "sources[0].items",
+            "items only applies to kind = json sources; this line has no effect.",
+        ),
+        (
+            8,
+            "sources[0].fields.clas",
+            'unknown field "clas"; fields: title, body, posted, expires, priority, link, start, '
+            "end, date, location, description, person, reason, class, kind, name. "
+            'Did you mean "class"?',
+        ),
+        (
+            9,
+            'sources[0].values.kind."欠"',
+            '"absence" is not a value of kind; use one of absent, late, early_leave. '
+            'Did you mean "absent"?',
+        ),
+    ]
+
+
+CONNECTORS = """
+[[sources]]
+id = "absences"
+kind = "csv"
+role = "absences"
+url = "exports/absences.csv"
+encoding = "Shift_JIS"
+names = "none"
+fields = { class = "学級", kind = "連絡種別", name = "児童名" }
+values = { kind = { "休み" = "absent" } }
+
+[[sources]]
+id = "board-api"
+kind = "json"
+role = "notices"
+url = "https://komu.example.jp/api/notices"
+items = "data.notices"
+next = "links.next"
+
+[sources.fields]
+title = "件名"
+posted = "掲載.開始"
+
+[sources.values.priority]
+"重要" = "urgent"
+"ふつう" = "normal"
+
+[[sources]]
+id = "board-folder"
+kind = "folder"
+role = "notices"
+url = "全校共有/連絡"
+"""
+
+
+def test_connector_keys_round_trip_in_both_forms(tmp_path: Path) -> None:
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "absences.csv").write_text("学級\n", encoding="utf-8")
+    (tmp_path / "全校共有" / "連絡").mkdir(parents=True)
+    config, issues = check_file(write(tmp_path, CONNECTORS))
+    assert issues == []
+    assert config is not None
+    csv, api, folder = config.sources
+    assert csv == SourceConfig(
+        id="absences",
+        kind="csv",
+        role="absences",
+        url="exports/absences.csv",
+        location=str(tmp_path / "exports" / "absences.csv"),
+        encoding="shift_jis",
+        names="none",
+        fields={"class": "学級", "kind": "連絡種別", "name": "児童名"},
+        values={"kind": {"休み": "absent"}},
+    )
+    assert (api.items, api.next_link, api.encoding) == ("data.notices", "links.next", "auto")
+    assert api.fields == {"title": "件名", "posted": "掲載.開始"}
+    assert api.values == {"priority": {"重要": "urgent", "ふつう": "normal"}}
+    assert folder.location == str(tmp_path / "全校共有" / "連絡")
+    # Per kind: a folder is looked at every 5 seconds, others every 15 minutes.
+    assert (csv.refresh_minutes, api.refresh_minutes) == (15, 15)
+    assert folder.refresh_minutes * 60 == pytest.approx(5)
+
+
+def test_a_folder_refresh_may_be_set_in_fractions_of_a_minute(tmp_path: Path) -> None:
+    (tmp_path / "board").mkdir()
+    config = load_config(write(tmp_path, FOLDER + "refresh_minutes = 0.25\n"))
+    assert config.sources[0].refresh_minutes == 0.25  # local: no "too often" warning
 
 
 # --- Every issue, in file order, in the chosen language -----------------------------------------

@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from signage.config import SourceConfig
+from signage.config import SOURCE_KINDS, SourceConfig
 from signage.sources.base import Parsed, Source, new_client
+from signage.sources.csv_table import CsvSource
+from signage.sources.folder import FolderSource
 from signage.sources.ics import IcsSource
-from signage.sources.notices_json import JsonSource
+from signage.sources.json_api import JsonSource
 
-KINDS: dict[str, type[Source]] = {"ics": IcsSource, "json": JsonSource}
+KINDS: dict[str, type[Source]] = {
+    "ics": IcsSource,
+    "json": JsonSource,
+    "csv": CsvSource,
+    "folder": FolderSource,
+}
+assert tuple(KINDS) == SOURCE_KINDS, "config.SOURCE_KINDS lists the kinds the checker accepts"
 
 
 def make_source(config: SourceConfig, tz: ZoneInfo) -> Source:

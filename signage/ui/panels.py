@@ -196,56 +196,86 @@ class TodayPanel(Panel):
             self.event_rows(inner, view.next_day_events, y)
 
     def staff_out(self, rect: QRectF, view: View) -> None:
+        """不在 on top; 欠席・遅刻連絡 below it when an absences source is configured."""
+        m = self.m
         inner = self.card(rect, "不在", f"{len(view.staff_out)}名" if view.staff_out else "")
+        table_h = self.absence_height(view) if view.has_absences else 0.0
+        staff = QRectF(inner.left(), inner.top(), inner.width(), inner.height() - table_h)
         if not view.staff_out:
-            self.empty(inner, "本日の不在はありません")
-            return
+            self.empty(staff, "本日の不在はありません")
+        elif not any(row.name for row in view.staff_out):
+            big = m.font(m.body + 16, bold=True)
+            count = f"{len(view.staff_out)}名"
+            text_block(self.p, staff.left(), staff.top(), staff.width(), count, big, theme.TEXT)
+        else:
+            self.staff_rows(staff, view)
+        if view.has_absences:
+            self.absence_table(
+                QRectF(inner.left(), inner.bottom() - table_h, inner.width(), table_h), view
+            )
+
+    def staff_rows(self, box: QRectF, view: View) -> None:
         m, p = self.m, self.p
         name_font, meta = m.font(m.body), m.font(m.meta)
-        y = inner.top()
-        for index, event in enumerate(view.staff_out):
-            name, _, reason = event.title.partition(" ")
-            need = line_height(name_font) + (line_height(meta) if reason else 0)
-            if y + need > inner.bottom():
-                text_block(
-                    p,
-                    inner.left(),
-                    y,
-                    inner.width(),
-                    f"ほか {len(view.staff_out) - index} 名",
-                    meta,
-                    theme.MUTED,
-                )
+        y = box.top()
+        for index, row in enumerate(view.staff_out):
+            need = line_height(name_font) + (line_height(meta) if row.reason else 0)
+            if y + need > box.bottom():
+                more = f"ほか {len(view.staff_out) - index} 名"
+                text_block(p, box.left(), y, box.width(), more, meta, theme.MUTED)
                 return
             w = chip(
-                p,
-                inner.right(),
-                y + m.px(6),
-                until(event),
-                meta,
-                theme.SKY,
-                False,
-                m.px(10),
-                right=True,
+                p, box.right(), y + m.px(6), row.when, meta, theme.SKY, False, m.px(10), right=True
             )
             h = text_block(
-                p, inner.left(), y, inner.width() - w - m.px(12), name, name_font, theme.TEXT
+                p, box.left(), y, box.width() - w - m.px(12), row.name, name_font, theme.TEXT
             )
-            if reason:
-                h += text_block(p, inner.left(), y + h, inner.width(), reason, meta, theme.MUTED)
+            if row.reason:
+                h += text_block(p, box.left(), y + h, box.width(), row.reason, meta, theme.MUTED)
             y += h + m.px(10)
-            hline(p, inner.left(), inner.right(), y, m.px(1.5))
+            hline(p, box.left(), box.right(), y, m.px(1.5))
             y += m.px(10)
 
+    def absence_height(self, view: View) -> float:
+        m = self.m
+        rows = len(view.absences) + (2 if view.absences else 1)  # header (+ total)
+        title = line_height(m.font(m.card_title, bold=True)) + m.px(24)
+        return title + rows * (line_height(m.font(m.meta + 4)) + m.px(4))
 
-def until(event: Event) -> str:
-    """終日, 〜15:00 (back at three) or 13:00から (in from one)."""
-    if event.all_day:
-        return "終日"
-    assert isinstance(event.end, datetime) and isinstance(event.start, datetime)
-    if event.start.hour >= 11:
-        return f"{hm(event.start)}から不在"
-    return f"〜{hm(event.end)}"
+    def absence_table(self, box: QRectF, view: View) -> None:
+        """Per class: how many pupils are absent, late or leaving early today, and the total."""
+        m, p = self.m, self.p
+        title = m.font(m.card_title, bold=True)
+        cell, head = m.font(m.meta + 4), m.font(m.meta)
+        y = box.top() + m.px(10)
+        hline(p, box.left(), box.right(), y - m.px(4), m.px(2))
+        text_block(p, box.left(), y, box.width(), "欠席・遅刻連絡", title, theme.MUTED)
+        y += line_height(title) + m.px(10)
+        if not view.absences:
+            rest = QRectF(box.left(), y, box.width(), box.bottom() - y)
+            self.empty(rest, "本日の連絡はありません")
+            return
+        col = box.width() * 0.18
+        xs = [box.right() - col * 3, box.right() - col * 2, box.right() - col]
+        step = line_height(cell) + m.px(4)
+        text_block(p, box.left(), y + m.px(4), box.width(), "学級", head, theme.MUTED)
+        for x, label in zip(xs, ("欠席", "遅刻", "早退"), strict=True):
+            text_block(p, x, y + m.px(4), col, label, head, theme.MUTED, align_right=True)
+        y += step
+        totals = [0, 0, 0]
+        for count in view.absences:
+            values = (count.absent, count.late, count.early_leave)
+            label = count.class_name + (f"（{'・'.join(count.names)}）" if count.names else "")
+            text_block(p, box.left(), y, xs[0] - box.left(), label, cell, theme.TEXT)
+            for i, (x, value) in enumerate(zip(xs, values, strict=True)):
+                totals[i] += value
+                text_block(p, x, y, col, str(value), cell, theme.TEXT, align_right=True)
+            y += step
+        bold = m.font(m.meta + 4, bold=True)
+        hline(p, box.left(), box.right(), y, m.px(1.5))
+        text_block(p, box.left(), y + m.px(2), box.width(), "合計", bold, theme.TEXT)
+        for x, value in zip(xs, totals, strict=True):
+            text_block(p, x, y + m.px(2), col, str(value), bold, theme.TEXT, align_right=True)
 
 
 class WeekPanel(Panel):

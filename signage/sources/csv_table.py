@@ -1,0 +1,121 @@
+"""CSV exports (校務支援システム, 欠席連絡): columns by header name, Shift_JIS or UTF-8.
+
+Japanese systems mostly write CP932 (Windows' Shift_JIS); newer ones UTF-8, often with a BOM.
+`encoding = "auto"` tells them apart: a text that is valid UTF-8 is UTF-8, anything else CP932.
+Rows are numbered by the file's line where they start, as a spreadsheet shows them, so a
+warning can be found; a quoted field may span lines.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from datetime import datetime
+from typing import Any
+
+from signage.config import ROLE_FIELDS
+from signage.errors import ParseError
+from signage.model import Item
+from signage.sources.base import Parsed, Source
+from signage.sources.fields import Mapper, normalise
+
+# What the admin means by "Shift_JIS": Windows writes CP932, its superset (①, ㈱, 髙 …).
+_CP932_ALIASES = {"shift_jis", "shift-jis", "sjis", "s_jis", "x-sjis", "ms_kanji", "cp932"}
+# Without one of these columns no row can make an item: the export is not what we expect.
+_REQUIRED = {"notices": ("title",), "absences": ("class",)}
+_EVENT_REQUIRED = ("start", "date")  # either
+
+
+class CsvSource(Source):
+    def parse(self, raw: bytes, now: datetime) -> Parsed:
+        text, warnings = self._decode(raw)
+        first = text.partition("\n")[0]
+        delimiter = "\t" if "\t" in first and "," not in first else ","  # TSV from a spreadsheet
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        try:
+            header = next(reader, None)
+            while header is not None and not any(cell.strip() for cell in header):
+                header = next(reader, None)  # blank lines before the header
+        except csv.Error as exc:
+            raise ParseError(f"unreadable CSV: {exc}") from None
+        if header is None:
+            raise ParseError("empty file: no header row")
+        columns = [_column(cell) for cell in header]
+        mapper = Mapper(self.config, self.tz, lookup=_cell)
+        self._check_header(mapper, columns, header, warnings)
+        today = now.astimezone(self.tz).date()
+        items: list[Item] = []
+        line = reader.line_num
+        while True:
+            start = line + 1
+            try:
+                row = next(reader, None)
+            except csv.Error as exc:
+                raise ParseError(f"line {start}: unreadable CSV: {exc}") from None
+            line = reader.line_num
+            if row is None:
+                break
+            if not any(cell.strip() for cell in row):
+                continue
+            record = dict(zip(columns, row, strict=False))
+            try:
+                item = mapper.item(record, today)
+            except ValueError as exc:
+                warnings.append(f"line {start} skipped: {exc}")
+                continue
+            if item is not None:
+                items.append(item)
+        return Parsed(tuple(items), tuple(warnings))
+
+    def _decode(self, raw: bytes) -> tuple[str, list[str]]:
+        name = self.config.encoding.lower()
+        if name == "auto":
+            if raw.startswith(codecs.BOM_UTF8):
+                name = "utf-8-sig"
+            else:
+                try:
+                    return raw.decode("utf-8"), []
+                except UnicodeDecodeError:
+                    name = "cp932"
+        elif name in _CP932_ALIASES:
+            name = "cp932"
+        elif name in ("utf-8", "utf8"):
+            name = "utf-8-sig"  # a BOM is never data
+        try:
+            return raw.decode(name), []
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            warning = f"line {line} and maybe others: bytes that are not {name} shown as �"
+            return raw.decode(name, errors="replace"), [warning]
+        except LookupError:
+            raise ParseError(f"unknown encoding {name!r}") from None
+
+    def _check_header(
+        self, mapper: Mapper, columns: list[str], header: list[str], warnings: list[str]
+    ) -> None:
+        """A missing required column fails the whole file (the last good data stays);
+        a missing optional one that `fields` names is a warning."""
+        present = set(columns)
+        role = self.config.role
+        required = _REQUIRED.get(role, _EVENT_REQUIRED)
+        if not any(_column(mapper.column(name)) in present for name in required):
+            wanted = " or ".join(_described(mapper.column(name), name) for name in required)
+            shown = ", ".join(cell.strip() for cell in header[:12])
+            raise ParseError(f"no column {wanted} in the header: {shown}")
+        for name, column in self.config.fields.items():
+            if name in ROLE_FIELDS.get(role, ()) and _column(column) not in present:
+                warnings.append(f"no column {_described(column, name)} in the header")
+
+
+def _column(name: str) -> str:
+    """Header names compared loosely: full-width, case and spaces aside."""
+    return normalise(name.lstrip("\ufeff")).casefold()
+
+
+def _cell(record: Any, name: str) -> Any:
+    return record.get(_column(name))
+
+
+def _described(column: str, name: str) -> str:
+    return f'"{column}"' if column == name else f'"{column}" ({name})'

@@ -1,0 +1,209 @@
+"""Notices as files in a (shared) folder: staff drop a .txt or .md file, it shows in seconds.
+
+Each file is one notice: the first line is the title, the rest the body, the file's time the
+posted time. Optional front matter between `---` lines sets priority, expires, link (or posted)
+as `key: value`; values go through the same `values` map as other connectors (重要 → urgent).
+
+`fetch` (in a worker thread) lists the folder and reads the files into JSON bytes, so `parse`
+stays pure and the disk cache can show the notices when the share is not reachable. A listing
+that has not changed since the last fetch returns None, which the poller treats as "not
+modified": nothing is parsed, redrawn or written to disk every five seconds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+
+from signage.config import SourceConfig
+from signage.errors import FetchError, ParseError
+from signage.model import Item
+from signage.sources.base import Parsed, Source
+from signage.sources.fields import Mapper, normalise
+
+SUFFIXES = (".txt", ".md")
+FILE_LIMIT = 1024 * 1024  # a notice is short; a bigger file is skipped with a warning
+RACY_SECONDS = 3.0
+# Front matter keys: ours, and the words a teacher is likely to write instead.
+FRONT_MATTER_KEYS = ("priority", "expires", "link", "posted")
+_JAPANESE_KEYS = {
+    "重要度": "priority",
+    "優先度": "priority",
+    "期限": "expires",
+    "掲載期限": "expires",
+    "リンク": "link",
+    "url": "link",
+    "掲載日": "posted",
+    "掲載日時": "posted",
+}
+
+Signature = tuple[tuple[str, int, int, int], ...]  # name, mtime_ns, size, hash of the text
+
+
+class FolderSource(Source):
+    def __init__(self, config: SourceConfig, tz: ZoneInfo) -> None:
+        super().__init__(config, tz)
+        self._signature: Signature | None = None  # of the listing fetch last returned
+        self._texts: dict[str, tuple[int, int, dict[str, Any]]] = {}  # files already read
+
+    async def fetch(self, client: httpx.AsyncClient) -> bytes | None:
+        return await asyncio.to_thread(self._scan)
+
+    def forget_validators(self) -> None:
+        self._signature = None
+
+    def _scan(self) -> bytes | None:
+        folder = Path(self.config.location)
+        try:
+            names = sorted(entry.name for entry in os.scandir(folder) if _wanted(entry))
+        except FileNotFoundError:
+            raise FetchError(f"folder not found: {folder}") from None
+        except NotADirectoryError:
+            raise FetchError(f"not a folder: {folder}") from None
+        except OSError as exc:
+            raise FetchError(f"cannot read the folder {folder}: {exc.strerror}") from None
+        files: list[dict[str, Any]] = []
+        signature: list[tuple[str, int, int, int]] = []
+        budget = self.max_bytes
+        racy = time.time() - RACY_SECONDS
+        for name in names:
+            try:
+                stat = (folder / name).stat()
+            except OSError:  # gone since the listing
+                continue
+            cached = self._texts.get(name)
+            # A file changed within the last moments may change again within the clock's
+            # resolution (2 s on some shares) keeping its size: read it again to be sure.
+            if cached and cached[:2] == (stat.st_mtime_ns, stat.st_size) and stat.st_mtime < racy:
+                entry = cached[2]
+            else:
+                read = self._read(folder / name, stat.st_size, budget)
+                if read is None:
+                    continue
+                entry = read | {"mtime": stat.st_mtime}
+                if "text" in entry:
+                    self._texts[name] = (stat.st_mtime_ns, stat.st_size, entry)
+            budget -= len(entry.get("text", ""))
+            signature.append((name, stat.st_mtime_ns, stat.st_size, hash(entry.get("text"))))
+            files.append(entry)
+        self._texts = {name: self._texts[name] for name, *_ in signature if name in self._texts}
+        if tuple(signature) == self._signature:
+            return None
+        self._signature = tuple(signature)
+        return json.dumps({"files": files}, ensure_ascii=False).encode()
+
+    @staticmethod
+    def _read(path: Path, size: int, budget: int) -> dict[str, Any] | None:
+        entry: dict[str, Any] = {"name": path.name}
+        if size > min(FILE_LIMIT, budget):
+            entry["error"] = f"{size} bytes is too large for a notice"
+            return entry
+        try:
+            raw = path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:  # e.g. still open in another program
+            entry["error"] = f"cannot read it ({exc.strerror})"
+            return entry
+        entry["text"] = _decode(raw)
+        return entry
+
+    def parse(self, raw: bytes, now: datetime) -> Parsed:
+        try:
+            files = json.loads(raw.decode("utf-8"))["files"]
+        except (UnicodeDecodeError, ValueError, KeyError, TypeError) as exc:
+            raise ParseError(f"unreadable folder listing: {exc}") from None
+        mapper = Mapper(self.config, self.tz, columns={})
+        keys = self._front_matter_keys()
+        today = now.astimezone(self.tz).date()
+        items: list[Item] = []
+        warnings: list[str] = []
+        for entry in files:
+            name = entry.get("name", "?")
+            if "error" in entry:
+                warnings.append(f"{name} skipped: {entry['error']}")
+                continue
+            try:
+                record, notes = _record(entry, keys, self.tz)
+                warnings.extend(f"{name}: {note}" for note in notes)
+                item = mapper.item(record, today)
+            except ValueError as exc:
+                warnings.append(f"{name} skipped: {exc}")
+                continue
+            if item is not None:
+                items.append(item)
+        return Parsed(tuple(items), tuple(warnings))
+
+    def _front_matter_keys(self) -> dict[str, str]:
+        """Front matter key (normalised) -> our field; `fields` may rename ours."""
+        keys = {_key(word): ours for word, ours in _JAPANESE_KEYS.items()}
+        for ours in FRONT_MATTER_KEYS:
+            keys[_key(self.config.fields.get(ours, ours))] = ours
+            keys.setdefault(_key(ours), ours)
+        return keys
+
+
+def _wanted(entry: os.DirEntry[str]) -> bool:
+    """Notice files only: not hidden, not Office lock files (~$…), not editors' temp files."""
+    name = entry.name
+    if name.startswith((".", "~")) or name.lower().endswith((".tmp", ".bak")):
+        return False
+    if not name.lower().endswith(SUFFIXES):
+        return False
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
+
+
+def _decode(raw: bytes) -> str:
+    """UTF-8 (Notepad's BOM or not), else CP932 as older Windows tools save."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp932", errors="replace")
+
+
+def _key(word: str) -> str:
+    return normalise(word).casefold()
+
+
+def _record(
+    entry: dict[str, Any], keys: dict[str, str], tz: ZoneInfo
+) -> tuple[dict[str, str], list[str]]:
+    """The notice's fields (in our names) from a file, and notes on front matter ignored."""
+    lines = str(entry.get("text", "")).splitlines()
+    record: dict[str, str] = {}
+    notes: list[str] = []
+    if lines and lines[0].strip() == "---":
+        closing = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), None)
+        if closing is None:
+            notes.append("front matter has no closing --- line; read as text")
+        else:
+            for line in lines[1:closing]:
+                key, colon, value = normalise(line).partition(":")
+                if not line.strip() or line.lstrip().startswith("#"):
+                    continue
+                ours = keys.get(_key(key)) if colon else None
+                if ours is None:
+                    notes.append(f"front matter line ignored: {line.strip()!r}")
+                    continue
+                record[ours] = value.strip().strip("\"'")
+            lines = lines[closing + 1 :]
+    while lines and not lines[0].strip():
+        lines.pop(0)
+    if not lines:
+        raise ValueError("empty (no title line)")
+    record["title"] = lines[0].strip().lstrip("#").strip()
+    record["body"] = "\n".join(lines[1:]).strip()
+    if "posted" not in record and "mtime" in entry:
+        record["posted"] = datetime.fromtimestamp(float(entry["mtime"]), tz).isoformat()
+    return record, notes

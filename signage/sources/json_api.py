@@ -1,0 +1,133 @@
+"""JSON from a vendor's web API or a file: where the list is, their field names, paging.
+
+Config: `items` (dotted path to the list; default the document when it is a list, else its key
+named after the role, e.g. {"notices": [...]}), `fields`, `values` (see sources.fields) and
+`next` (dotted path to the next page's URL). Pages are fetched with the source's own client and
+credentials, but only from the configured server, so a next link cannot carry the token away.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from signage.errors import FetchError, ParseError
+from signage.model import Item
+from signage.sources.base import Parsed, Source, _safe_url
+from signage.sources.fields import Mapper, dig
+
+MAX_PAGES = 50
+# Joins the pages of one fetch into the bytes `parse` gets (and the disk cache keeps).
+# Never inside a JSON text: it may not hold a raw control character, in strings or out.
+PAGE_BREAK = b"\x00"
+
+
+class JsonSource(Source):
+    async def fetch(self, client: httpx.AsyncClient) -> bytes | None:
+        if self.config.next_link is None or not self.config.is_remote:
+            return await super().fetch(client)
+        return await self._fetch_pages(client, self.config.next_link)
+
+    async def _fetch_pages(self, client: httpx.AsyncClient, next_path: str) -> bytes:
+        """Every page, following the next link. Unconditional: page 1 unchanged (304) says
+        nothing about page 2."""
+        self.forget_validators()
+        url = self.config.location
+        first = await self._fetch_http(client)
+        if first is None:
+            raise FetchError(f"HTTP 304 without a request for it from {_safe_url(url)}")
+        pages, seen, total = [first], {url}, len(first)
+        while True:
+            document = await asyncio.to_thread(_load, pages[-1], len(pages))
+            link = dig(document, next_path)
+            if not isinstance(link, str) or not link.strip():
+                break
+            url = str(httpx.URL(url).join(link.strip()))
+            if url in seen:  # a server that links back: we have every page already
+                break
+            if not _same_origin(url, self.config.location):
+                raise FetchError(
+                    f"the next page link of {_safe_url(self.config.location)} leads to another "
+                    f"server ({_safe_url(url)}); not followed, so the credentials stay with it"
+                )
+            if len(pages) >= MAX_PAGES:
+                raise FetchError(f"{_safe_url(self.config.location)}: more than {MAX_PAGES} pages")
+            seen.add(url)
+            page = await JsonSource(replace(self.config, location=url), self.tz)._fetch_http(client)
+            if page is None:
+                raise FetchError(f"HTTP 304 without a request for it from {_safe_url(url)}")
+            total += len(page)
+            if total > self.max_bytes:
+                raise FetchError(
+                    f"{_safe_url(self.config.location)}: the pages together are over the "
+                    f"{self.max_bytes} byte limit (raise max_size_mb for this source if the feed "
+                    "really is this large)"
+                )
+            pages.append(page)
+        return PAGE_BREAK.join(pages)
+
+    def parse(self, raw: bytes, now: datetime) -> Parsed:
+        pages = raw.split(PAGE_BREAK)
+        mapper = Mapper(self.config, self.tz)
+        today = now.astimezone(self.tz).date()
+        items: list[Item] = []
+        warnings: list[str] = []
+        for number, page in enumerate(pages, start=1):
+            entries = self._entries(_load(page, number if len(pages) > 1 else 0))
+            where = f"page {number}, " if len(pages) > 1 else ""
+            for index, entry in enumerate(entries, start=1):
+                try:
+                    if not isinstance(entry, dict):
+                        raise ValueError("not an object")
+                    item = mapper.item(entry, today)
+                except ValueError as exc:
+                    warnings.append(f"{where}item #{index} skipped: {exc}")
+                    continue
+                if item is not None:
+                    items.append(item)
+        return Parsed(tuple(items), tuple(warnings))
+
+    def _entries(self, document: Any) -> list[Any]:
+        path = self.config.items
+        if path is not None:
+            entries = dig(document, path)
+            if not isinstance(entries, list):
+                raise ParseError(
+                    f'no list at "{path}" (set items to where the list is){_keys(document)}'
+                )
+            return entries
+        if isinstance(document, list):
+            return document
+        role = self.config.role
+        entries = document.get(role) if isinstance(document, dict) else None
+        if not isinstance(entries, list):
+            raise ParseError(
+                f'expected a list, or {{"{role}": [...]}}; set items to where the list is'
+                f"{_keys(document)}"
+            )
+        return entries
+
+
+def _load(page: bytes, number: int) -> Any:
+    try:
+        return json.loads(page.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        where = f"page {number}: " if number else ""
+        raise ParseError(f"{where}not valid JSON: {exc}") from None
+
+
+def _keys(document: Any) -> str:
+    """The top-level keys, to help write `items`."""
+    if isinstance(document, dict) and document:
+        return " (the document has: " + ", ".join(list(map(str, document))[:10]) + ")"
+    return ""
+
+
+def _same_origin(url: str, base: str) -> bool:
+    a, b = httpx.URL(url), httpx.URL(base)
+    return (a.scheme, a.host, a.port) == (b.scheme, b.host, b.port)
