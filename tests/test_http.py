@@ -232,12 +232,12 @@ def test_last_modified_is_sent_back_and_a_304_keeps_the_items(
 
 
 def test_secret_addresses_never_reach_errors() -> None:
-    from signage.sources.base import _safe_url
+    from signage.sources.base import safe_url
 
     url = (
         "https://user:pw@calendar.google.com/calendar/ical/school%40example.org/"
         "private-0123456789abcdef0123456789abcdef/basic.ics?key=s3cret"
     )
-    safe = _safe_url(url)
+    safe = safe_url(url)
     assert safe.endswith("/calendar/ical/school@example.org/***/basic.ics")
     assert "0123456789abcdef" not in safe and "pw" not in safe and "s3cret" not in safe

@@ -83,14 +83,17 @@ class Source(ABC):
         except OSError as exc:
             raise FetchError(f"cannot read {path}: {exc.strerror}") from None
 
-    async def _fetch_http(self, client: httpx.AsyncClient) -> bytes | None:
-        url = self.config.location
+    async def _fetch_http(self, client: httpx.AsyncClient, url: str | None = None) -> bytes | None:
+        """GET the source's URL, conditionally (None on 304); or another URL of the same
+        source (a further page), unconditionally."""
+        conditional = url is None
+        url = self.config.location if url is None else url
         limit = self.max_bytes
         auth = self._request_auth()  # before any request: a missing secret sends nothing
         headers = {"Accept-Encoding": "gzip"}  # the one encoding we inflate with a cap
-        if etag := self._validators.get("etag"):
+        if conditional and (etag := self._validators.get("etag")):
             headers["If-None-Match"] = etag
-        if modified := self._validators.get("last-modified"):
+        if conditional and (modified := self._validators.get("last-modified")):
             headers["If-Modified-Since"] = modified
         try:
             async with client.stream("GET", url, headers=headers, auth=auth) as response:
@@ -101,7 +104,7 @@ class Source(ABC):
                         self._status_message(response.status_code, url),
                         retry_after=retry_after(response.headers.get("retry-after")),
                     )
-                too_big = f"{_safe_url(url)}: response over the {limit} byte limit{_RAISE}"
+                too_big = f"{safe_url(url)}: response over the {limit} byte limit{_RAISE}"
                 declared = response.headers.get("content-length", "")
                 # Only trusted as is when not compressed: gzip grows when decoded.
                 if (
@@ -111,16 +114,17 @@ class Source(ABC):
                 ):
                     raise FetchError(too_big)
                 body = await _read_capped(response, limit, too_big)
-                self._validators = {
-                    k: v for k in ("etag", "last-modified") if (v := response.headers.get(k))
-                }
+                if conditional:
+                    self._validators = {
+                        k: v for k in ("etag", "last-modified") if (v := response.headers.get(k))
+                    }
                 return body
         except httpx.TimeoutException:
-            raise FetchError(f"timed out: {_safe_url(url)}") from None
+            raise FetchError(f"timed out: {safe_url(url)}") from None
         except httpx.TooManyRedirects:
-            raise FetchError(f"too many redirects: {_safe_url(url)}") from None
+            raise FetchError(f"too many redirects: {safe_url(url)}") from None
         except httpx.HTTPError as exc:
-            raise FetchError(f"{type(exc).__name__}: {_safe_url(url)}") from None
+            raise FetchError(f"{type(exc).__name__}: {safe_url(url)}") from None
 
     def _request_auth(self) -> httpx.Auth | None:
         """The configured credentials, with the secret read now (a rotated token is picked up).
@@ -145,7 +149,7 @@ class Source(ABC):
 
     def _status_message(self, status: int, url: str) -> str:
         """What an admin can act on, naming where the credentials live, never the secret."""
-        message = f"HTTP {status} from {_safe_url(url)}"
+        message = f"HTTP {status} from {safe_url(url)}"
         if status not in (401, 403):
             return message
         auth = self.config.auth
@@ -227,7 +231,7 @@ async def _read_capped(response: httpx.Response, limit: int, too_big: str) -> by
 _SECRET_SEGMENT = re.compile(r"^(private-)?[A-Za-z0-9_-]{24,}$")
 
 
-def _safe_url(url: str) -> str:
+def safe_url(url: str) -> str:
     """The URL without user info, query or secret-looking path parts, so credentials never
     reach a log, the screen or `agenda` output."""
     parsed = httpx.URL(url)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -18,7 +17,7 @@ import httpx
 
 from signage.errors import FetchError, ParseError
 from signage.model import Item
-from signage.sources.base import Parsed, Source, _safe_url
+from signage.sources.base import Parsed, Source, safe_url
 from signage.sources.fields import Mapper, dig
 
 MAX_PAGES = 50
@@ -40,7 +39,7 @@ class JsonSource(Source):
         url = self.config.location
         first = await self._fetch_http(client)
         if first is None:
-            raise FetchError(f"HTTP 304 without a request for it from {_safe_url(url)}")
+            raise FetchError(f"HTTP 304 without a request for it from {safe_url(url)}")
         pages, seen, total = [first], {url}, len(first)
         while True:
             document = await asyncio.to_thread(_load, pages[-1], len(pages))
@@ -52,19 +51,19 @@ class JsonSource(Source):
                 break
             if not _same_origin(url, self.config.location):
                 raise FetchError(
-                    f"the next page link of {_safe_url(self.config.location)} leads to another "
-                    f"server ({_safe_url(url)}); not followed, so the credentials stay with it"
+                    f"the next page link of {safe_url(self.config.location)} leads to another "
+                    f"server ({safe_url(url)}); not followed, so the credentials stay with it"
                 )
             if len(pages) >= MAX_PAGES:
-                raise FetchError(f"{_safe_url(self.config.location)}: more than {MAX_PAGES} pages")
+                raise FetchError(f"{safe_url(self.config.location)}: more than {MAX_PAGES} pages")
             seen.add(url)
-            page = await JsonSource(replace(self.config, location=url), self.tz)._fetch_http(client)
+            page = await self._fetch_http(client, url)
             if page is None:
-                raise FetchError(f"HTTP 304 without a request for it from {_safe_url(url)}")
+                raise FetchError(f"HTTP 304 without a request for it from {safe_url(url)}")
             total += len(page)
             if total > self.max_bytes:
                 raise FetchError(
-                    f"{_safe_url(self.config.location)}: the pages together are over the "
+                    f"{safe_url(self.config.location)}: the pages together are over the "
                     f"{self.max_bytes} byte limit (raise max_size_mb for this source if the feed "
                     "really is this large)"
                 )
