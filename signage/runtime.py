@@ -25,12 +25,26 @@ class Runtime:
     cache: RawCache | None = None
 
     @classmethod
-    def build(cls, config: Config, clock: Clock, cache_dir: Path | None = None) -> Runtime:
-        """`cache_dir`: where last good copies live on disk (None: memory only, as the demo)."""
+    def build(
+        cls,
+        config: Config,
+        clock: Clock,
+        cache_dir: Path | None = None,
+        previous: Runtime | None = None,
+    ) -> Runtime:
+        """`cache_dir`: where last good copies live on disk (None: memory only, as the demo).
+        `previous`: the runtime this one replaces; a source configured exactly as before
+        keeps its data on screen through the reload."""
         tz = config.school.tz
         sources = [make_source(sc, tz) for sc in config.sources]
         cache = RawCache(cache_dir) if cache_dir is not None else None
-        return cls(config, clock, sources, Store(s.id for s in sources), cache)
+        store = Store(s.id for s in sources)
+        if previous is not None and previous.config.school.tz == tz:
+            before = {sc.id: sc for sc in previous.config.sources}
+            for sc in config.sources:
+                if before.get(sc.id) == sc:
+                    store.adopt(previous.store.get(sc.id))
+        return cls(config, clock, sources, store, cache)
 
     @property
     def roles(self) -> dict[str, str]:

@@ -25,6 +25,10 @@ class Store:
     def snapshots(self) -> list[Snapshot]:
         return list(self._snapshots.values())
 
+    def adopt(self, snapshot: Snapshot) -> None:
+        """Take over a snapshot from the store of the config this one replaced."""
+        self._snapshots[snapshot.source] = snapshot
+
     def succeeded(
         self, source_id: str, items: tuple[Item, ...], warnings: tuple[str, ...], at: datetime
     ) -> None:

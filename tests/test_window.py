@@ -140,3 +140,20 @@ def test_an_expired_notice_leaves_without_a_refresh(qtbot):
     window.tick()
     assert not window.view.banners
     assert "notices" not in window.view.available()
+
+
+def test_a_refused_config_is_said_on_screen_and_a_new_one_takes_over(qtbot):
+    window, mono, clock, runtime = make_window(qtbot)
+    window.set_runtime(
+        runtime, "設定ファイルに誤りがあります（6行目 sources[0].kind）。前の設定で表示中"
+    )
+    window.tick()
+    assert any("6行目" in note for note in window.view.notes)
+    fewer = Runtime.build(
+        Config(school=School("新しい名前"), panels=(PanelConfig("week", 10),)), clock
+    )
+    window.set_runtime(fewer)
+    window.tick()
+    assert window.view.school == "新しい名前"
+    assert not window.view.notes
+    assert window.frame().panel == "week"

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import QApplication
 from signage import __version__
 from signage.cli import Loaded
 from signage.clock import Clock
-from signage.runtime import Runtime
 from signage.sources import new_client
+from signage.supervisor import Supervisor
 from signage.ui.window import KioskWindow
 
 log = logging.getLogger(__name__)
@@ -43,8 +43,10 @@ def run_kiosk(loaded: Loaded, clock: Clock, windowed: bool, screen: int) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     config = loaded.config
-    runtime = Runtime.build(config, clock, loaded.cache_dir)
-    window = KioskWindow(runtime, loaded.notes)
+    client = new_client()
+    supervisor = Supervisor(config, clock, client, loaded.cache_dir)
+    window = KioskWindow(supervisor.runtime, loaded.notes)
+    supervisor.on_change = lambda runtime: window.set_runtime(runtime, supervisor.config_error)
     place(window, app, screen if screen >= 0 else config.display.screen, windowed)
     quit_future: asyncio.Future[None] = loop.create_future()
 
@@ -67,14 +69,14 @@ def run_kiosk(loaded: Loaded, clock: Clock, windowed: bool, screen: int) -> int:
     )
 
     async def main() -> None:
-        async with new_client() as client:
-            tasks = [asyncio.create_task(p.run()) for p in runtime.pollers(client)]
+        async with client:
+            supervisor.start()
+            watcher = asyncio.create_task(supervisor.watch())
             try:
                 await quit_future
             finally:
-                for task in tasks:
-                    task.cancel()
-                await asyncio.gather(*tasks, return_exceptions=True)
+                watcher.cancel()
+                await supervisor.stop()
 
     with loop:
         loop.run_until_complete(main())

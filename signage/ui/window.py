@@ -31,6 +31,7 @@ class KioskWindow(QWidget):
         self.monotonic = monotonic
         self.rotator = Rotator(runtime.config.panels, monotonic())
         self._dirty = True
+        self.config_error: str | None = None
         self._urgent: set[tuple[str, str]] = set()
         self.view = self._build()
         runtime.store.subscribe(self._changed)
@@ -39,13 +40,24 @@ class KioskWindow(QWidget):
         self.timer.timeout.connect(self.tick)
         self.timer.start(1000)
 
+    def set_runtime(self, runtime: Runtime, config_error: str | None = None) -> None:
+        """A reloaded config (or a refused one: then `config_error` says why)."""
+        if runtime is not self.runtime:
+            if runtime.config.panels != self.runtime.config.panels:
+                self.rotator = Rotator(runtime.config.panels, self.monotonic())
+            self.runtime = runtime
+            runtime.store.subscribe(self._changed)
+        self.config_error = config_error
+        self._dirty = True
+
     def _changed(self, source_id: str) -> None:
         self._dirty = True
 
     def _build(self) -> View:
         self._dirty = False
         rt = self.runtime
-        return build_view(rt.config, rt.store.snapshots(), rt.clock.now(), self.notes)
+        notes = self.notes + ((self.config_error,) if self.config_error else ())
+        return build_view(rt.config, rt.store.snapshots(), rt.clock.now(), notes)
 
     def tick(self) -> None:
         """Once a second: the clock moves; data is rebuilt when it or the minute changed."""
