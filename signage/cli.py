@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from signage import __version__
+from signage import __version__, logs
 from signage.cache import default_cache_dir
 from signage.clock import Clock, FixedClock, SystemClock
 from signage.config import Config, check_file, default_config_path, find_config, load_config
@@ -70,10 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     # A double-clicked or autostarted executable has no arguments: start the kiosk.
     args = build_parser().parse_args(argv or ["run"])
-    logging.basicConfig(
-        level=logging.INFO if args.verbose or args.command == "run" else logging.WARNING,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-    )
+    kiosk = args.command == "run"
+    logs.setup(logging.INFO if args.verbose or kiosk else logging.WARNING, to_file=kiosk)
     try:
         if args.command == "check":
             return cmd_check(args.files, args.lang)

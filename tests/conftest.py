@@ -11,6 +11,7 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any QApplication exists
 # the disk cache of last good data goes to a throwaway folder, never the user's
 os.environ["SIGNAGE_CACHE"] = tempfile.mkdtemp(prefix="signage-test-cache-")
+os.environ["SIGNAGE_LOG_DIR"] = tempfile.mkdtemp(prefix="signage-test-logs-")
 
 
 @pytest.fixture(scope="session")

@@ -157,3 +157,20 @@ def test_a_refused_config_is_said_on_screen_and_a_new_one_takes_over(qtbot):
     assert window.view.school == "新しい名前"
     assert not window.view.notes
     assert window.frame().panel == "week"
+
+
+def test_a_panel_that_fails_to_draw_is_skipped_and_the_screen_stays(qtbot, monkeypatch, caplog):
+    from signage.ui import panels
+
+    def broken(self, rect, view, page):
+        raise ZeroDivisionError("bug in the week panel")
+
+    monkeypatch.setattr(panels.WeekPanel, "draw", broken)
+    window, mono, clock, _ = make_window(qtbot)
+    qtbot.keyClick(window, Qt.Key.Key_Right)  # to the week panel
+    window.grab()  # paint it: it fails
+    qtbot.waitUntil(lambda: window.frame().panel == "notices", timeout=2000)
+    assert "week" not in window.frame().available
+    assert "bug in the week panel" in caplog.text
+    image = window.grab().toImage()  # the next frame paints fine
+    assert image.width() == 1280

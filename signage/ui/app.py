@@ -5,10 +5,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import sys
+from pathlib import Path
 
 import PySide6  # noqa: F401  (import before qasync so it picks PySide6)
 import qasync
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDir, QLockFile, Qt
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QApplication
 
@@ -43,11 +45,21 @@ def run_kiosk(loaded: Loaded, clock: Clock, windowed: bool, screen: int) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     config = loaded.config
+    screen_index = screen if screen >= 0 else config.display.screen
+    lock = QLockFile(str(Path(QDir.tempPath()) / f"signage-screen{screen_index}.lock"))
+    lock.setStaleLockTime(0)  # a lock left by a crash is taken over (its pid is gone)
+    if not lock.tryLock(200):
+        print(
+            f"signage: already running on screen {screen_index}; not starting a second one",
+            file=sys.stderr,
+        )
+        log.error("another signage is running on screen %d; exiting", screen_index)
+        return 2
     client = new_client()
     supervisor = Supervisor(config, clock, client, loaded.cache_dir)
     window = KioskWindow(supervisor.runtime, loaded.notes)
     supervisor.on_change = lambda runtime: window.set_runtime(runtime, supervisor.config_error)
-    place(window, app, screen if screen >= 0 else config.display.screen, windowed)
+    place(window, app, screen_index, windowed)
     quit_future: asyncio.Future[None] = loop.create_future()
 
     def on_quit() -> None:
@@ -80,4 +92,5 @@ def run_kiosk(loaded: Loaded, clock: Clock, windowed: bool, screen: int) -> int:
 
     with loop:
         loop.run_until_complete(main())
+    lock.unlock()
     return 0

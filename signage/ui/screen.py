@@ -22,6 +22,14 @@ from signage.view import Banner, View
 BANNER_SECONDS = 8  # several banners take turns
 
 
+class PanelError(Exception):
+    """A panel failed to draw; the window skips it and the header and footer stay."""
+
+    def __init__(self, kind: str) -> None:
+        super().__init__(f"panel {kind!r} failed to draw")
+        self.kind = kind
+
+
 @dataclass(frozen=True)
 class Frame:
     """Where the rotation stands: which panel, how far, which kinds are on the bar."""
@@ -58,7 +66,14 @@ def paint_screen(painter: QPainter, width: int, height: int, view: View, frame: 
         paint_notes(painter, QRectF(0, bottom, width, note_h), view, m)
     margin = m.px(40)
     body = QRectF(margin, top + margin * 0.7, width - 2 * margin, bottom - top - margin * 1.2)
-    PANELS[frame.panel](painter, m).draw(body, view, frame.progress)
+    painter.save()
+    try:
+        PANELS[frame.panel](painter, m).draw(body, view, frame.progress)
+    except Exception as exc:
+        painter.restore()
+        painter.fillRect(body, theme.BG)  # never half a panel
+        raise PanelError(frame.panel) from exc
+    painter.restore()
 
 
 def current_banner(view: View) -> Banner | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -12,8 +13,10 @@ from PySide6.QtWidgets import QWidget
 
 from signage.rotation import Rotator
 from signage.runtime import Runtime
-from signage.ui.screen import Frame, paint_screen
+from signage.ui.screen import Frame, PanelError, paint_screen
 from signage.view import View, build_view
+
+log = logging.getLogger(__name__)
 
 
 class KioskWindow(QWidget):
@@ -32,6 +35,7 @@ class KioskWindow(QWidget):
         self.rotator = Rotator(runtime.config.panels, monotonic())
         self._dirty = True
         self.config_error: str | None = None
+        self._reported: set[str] = set()
         self._urgent: set[tuple[str, str]] = set()
         self.view = self._build()
         runtime.store.subscribe(self._changed)
@@ -55,6 +59,7 @@ class KioskWindow(QWidget):
 
     def _build(self) -> View:
         self._dirty = False
+        self.broken: set[str] = set()  # new data: give a failed panel another chance
         rt = self.runtime
         notes = self.notes + ((self.config_error,) if self.config_error else ())
         return build_view(rt.config, rt.store.snapshots(), rt.clock.now(), notes)
@@ -68,7 +73,7 @@ class KioskWindow(QWidget):
             self.view = self._build()
         else:
             self.view = replace(self.view, now=now)
-        self.rotator.update(self.monotonic(), self.view.available())
+        self.rotator.update(self.monotonic(), self.available())
         self._interrupt_for_new_urgent()
         self.update()
 
@@ -84,21 +89,31 @@ class KioskWindow(QWidget):
             panel=self.rotator.current.kind,
             progress=self.rotator.progress(self.monotonic()),
             kinds=[p.kind for p in self.runtime.config.panels],
-            available=frozenset(self.view.available()),
+            available=frozenset(self.available()),
             paused=self.rotator.paused,
         )
+
+    def available(self) -> set[str]:
+        """Panels with something to show and that drew without error on this data."""
+        return self.view.available() - self.broken
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt naming)
         painter = QPainter(self)
         try:
             paint_screen(painter, self.width(), self.height(), self.view, self.frame())
+        except PanelError as exc:
+            if exc.kind not in self._reported:  # once, not every minute it is retried
+                log.exception("%s; skipped, retried when the data or the minute changes", exc)
+                self._reported.add(exc.kind)
+            self.broken.add(exc.kind)
+            QTimer.singleShot(0, self.tick)
         finally:
             painter.end()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         key = event.key()
         now = self.monotonic()
-        available = self.view.available()
+        available = self.available()
         if key == Qt.Key.Key_Right:
             self.rotator.next(now, available)
         elif key == Qt.Key.Key_Left:
