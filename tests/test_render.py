@@ -1,6 +1,7 @@
 """Rendering the demo: PNGs are written, are not blank, and Japanese is not tofu."""
 
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -89,3 +90,17 @@ def test_screen_shows_last_update_note_when_a_source_fails():
     assert view.status == "cal 8:12 から未更新"
     assert not view.status_ok
     assert view.today == (good,)  # the last good data stays on screen
+
+
+def test_burn_in_shift_moves_the_screen_a_few_pixels_every_few_minutes():
+    from signage.ui.screen import burn_in_offset
+    from signage.ui.theme import Metrics
+
+    ensure_gui()
+    base = build_view(Config(), [], datetime(2026, 11, 24, 9, 0, tzinfo=TOKYO))
+    offsets = {
+        burn_in_offset(replace(base, now=base.now + timedelta(minutes=4 * i)), Metrics(1080))
+        for i in range(8)
+    }
+    assert len(offsets) == 8
+    assert all(abs(dx) <= 3 and abs(dy) <= 3 for dx, dy in offsets)

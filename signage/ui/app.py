@@ -10,7 +10,7 @@ from pathlib import Path
 
 import PySide6  # noqa: F401  (import before qasync so it picks PySide6)
 import qasync
-from PySide6.QtCore import QDir, QLockFile, Qt
+from PySide6.QtCore import QDir, QLockFile, Qt, QTimer
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QApplication
 
@@ -25,17 +25,31 @@ log = logging.getLogger(__name__)
 
 
 def place(window: KioskWindow, app: QApplication, screen_index: int, windowed: bool) -> None:
-    screens = app.screens()
-    screen = screens[min(max(screen_index, 0), len(screens) - 1)]
     if windowed:
         window.resize(1280, 720)
         window.show()
         return
     window.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
-    # Without a window manager showFullScreen() does nothing: set the geometry first.
-    window.setGeometry(screen.geometry())
-    window.showFullScreen()
     window.setCursor(QCursor(Qt.CursorShape.BlankCursor))
+    watched: set[str] = set()
+
+    def full_screen() -> None:
+        """On the chosen screen (or the last one there is); again whenever screens change,
+        so a monitor plugged in late or a new resolution puts the kiosk back."""
+        screens = app.screens()
+        if not screens:
+            return
+        screen = screens[min(max(screen_index, 0), len(screens) - 1)]
+        # Without a window manager showFullScreen() does nothing: set the geometry first.
+        window.setGeometry(screen.geometry())
+        window.showFullScreen()
+        if screen.name() not in watched:
+            watched.add(screen.name())
+            screen.geometryChanged.connect(lambda _rect: full_screen())
+
+    full_screen()
+    app.screenAdded.connect(lambda _screen: full_screen())
+    app.screenRemoved.connect(lambda _screen: QTimer.singleShot(0, full_screen))
 
 
 def run_kiosk(loaded: Loaded, clock: Clock, windowed: bool, screen: int) -> int:

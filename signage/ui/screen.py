@@ -50,6 +50,7 @@ def paint_screen(painter: QPainter, width: int, height: int, view: View, frame: 
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
     painter.fillRect(QRectF(0, 0, width, height), theme.BG)
+    painter.translate(*burn_in_offset(view, m))
     paint_header(painter, QRectF(0, 0, width, header_height(m)), view, m)
     top = header_height(m)
     banner = current_banner(view)
@@ -74,6 +75,17 @@ def paint_screen(painter: QPainter, width: int, height: int, view: View, frame: 
         painter.fillRect(body, theme.BG)  # never half a panel
         raise PanelError(frame.panel) from exc
     painter.restore()
+
+
+BURN_IN_STEPS = ((0, 0), (2, 1), (-1, 2), (-2, -1), (1, -2), (2, -2), (-2, 1), (0, 2))
+BURN_IN_MINUTES = 4
+
+
+def burn_in_offset(view: View, m: Metrics) -> tuple[float, float]:
+    """A shift of a few pixels every few minutes, so nothing bright stays put for hours."""
+    step = int(view.now.timestamp() // (BURN_IN_MINUTES * 60)) % len(BURN_IN_STEPS)
+    dx, dy = BURN_IN_STEPS[step]
+    return round(dx * 1.5 * m.u), round(dy * 1.5 * m.u)
 
 
 def current_banner(view: View) -> Banner | None:
