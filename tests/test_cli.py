@@ -109,6 +109,24 @@ def test_agenda_demo_json_follows_the_contract(capsys):
     assert all(s["ok"] for s in data["sources"])
     for item in tuesday["events"]:
         assert set(item) == {"source", "title", "start", "end", "all_day", "location"}
+    # notices from all three connector kinds, exactly one of them urgent (the banner stays calm)
+    kinds = {"board-notices": "json", "komu-board-csv": "csv", "shared-folder": "folder"}
+    assert {n["source"] for n in data["notices"]} == set(kinds)
+    assert [n["source"] for n in data["notices"] if n["priority"] == "urgent"] == ["board-notices"]
+    for notice in data["notices"]:
+        assert set(notice) == {"source", "title", "body", "priority", "posted", "expires", "link"}
+    assert any(n["source"] == "komu-board-csv" and "\n" in n["body"] for n in data["notices"])
+    assert any(n["source"] == "shared-folder" and n["link"] for n in data["notices"])
+    # absence reports per class on every school day; none on Saturday; never a pupil's name
+    for day in data["days"][:4]:
+        assert day["absences"], day["date"]
+        for row in day["absences"]:
+            assert set(row) == {"source", "class", "absent", "late", "early_leave"}
+            assert row["source"] == "renraku-absences"
+    assert data["days"][4]["absences"] == []
+    totals = [sum(row[k] for row in tuesday["absences"]) for k in ("absent", "late", "early_leave")]
+    assert totals == [6, 2, 1]  # as on the mockup
+    assert "岡田" not in json.dumps(data, ensure_ascii=False)
 
 
 def test_agenda_text_for_a_person(capsys):
