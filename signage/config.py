@@ -19,8 +19,8 @@ import sys
 import tomllib
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -50,6 +50,7 @@ __all__ = [
     "LineLocator",
     "PanelConfig",
     "Period",
+    "Schedule",
     "School",
     "SourceConfig",
     "VALUE_CHOICES",
@@ -224,10 +225,42 @@ class Bell:
     periods: tuple[Period, ...] = ()
 
 
+ALL_DAYS: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6)
+SCHOOL_DAYS: tuple[int, ...] = (0, 1, 2, 3, 4)
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """When the screen is on; the default is always on. `signage.schedule` reads it.
+
+    The screen is on on a day whose weekday is in `days`, that is not in `closed` and, when
+    `holidays` is True, not a Japanese national holiday; on such a day from `on` (inclusive) to
+    `off` (exclusive), or all day when both are None. `on < off` (no hours past midnight).
+    """
+
+    on: time | None = None
+    off: time | None = None
+    days: tuple[int, ...] = ALL_DAYS  # Monday = 0, as date.weekday()
+    holidays: bool = False  # True: dark on national holidays (jpholiday)
+    closed: tuple[date, ...] = ()  # closure days, sorted, no duplicates
+
+    @property
+    def always_on(self) -> bool:
+        """True when the screen never goes dark (the default)."""
+        every_day = set(ALL_DAYS) <= set(self.days)
+        return self.on is None and every_day and not self.holidays and not self.closed
+
+    def with_closed(self, days: Iterable[date]) -> Schedule:
+        """This schedule with more closure days (e.g. from a calendar), merged and sorted."""
+        merged = tuple(sorted(set(self.closed).union(days)))
+        return self if merged == self.closed else replace(self, closed=merged)
+
+
 @dataclass(frozen=True)
 class Display:
     language: str = "ja"
     screen: int = 0
+    schedule: Schedule = Schedule()
 
 
 @dataclass(frozen=True)
@@ -417,12 +450,19 @@ def format_key_path(path: KeyPath) -> str:
 # --- The checker ---------------------------------------------------------------------------------
 
 _TOP_KEYS = ("school", "display", "visits", "bell", "sources", "panels")
+# In this order for "belongs under [section]": a stray top-level `days` is the bell's.
 _SECTION_KEYS: dict[str, tuple[str, ...]] = {
     "school": ("name", "timezone"),
-    "display": ("language", "screen"),
     "visits": ("monthly_target",),
     "bell": ("name", "days", "periods"),
+    "display": ("language", "screen", "on", "off", "days", "holidays", "closed"),
 }
+_SCHEDULE_KEYS = ("on", "off", "days", "holidays", "closed")
+_HOLIDAY_MODES: tuple[str, ...] = ("off", "on")
+# A closure range longer than this is a typo (a wrong year), not a closure.
+_MAX_CLOSED_RANGE_DAYS = 366
+_DATE = re.compile(r"^(\d{4})[-/](\d{1,2})[-/](\d{1,2})$")
+_RANGE_SEPARATOR = re.compile(r"\s*(?:\.\.|~|〜)\s*")
 _SOURCE_KEYS = (
     "id",
     "kind",
@@ -499,6 +539,17 @@ def _parse_time(value: object) -> time | None:
     if hour > 23 or minute > 59:
         return None
     return time(hour, minute)
+
+
+def _parse_date(value: str) -> date | None:
+    """The date written as 2026-12-28 or 2026/12/28 (text already NFKC-normalised), if real."""
+    match = _DATE.match(value.strip())
+    if not match:
+        return None
+    try:
+        return date(int(match.group(1)), int(match.group(2)), int(match.group(3)))
+    except ValueError:  # 2026-02-30
+        return None
 
 
 def _is_type(kind: str, value: object) -> bool:
@@ -699,7 +750,73 @@ class _Checker:
         return Display(
             language=language or Display.language,
             screen=Display.screen if screen is None else screen,
+            schedule=self.schedule(table, path),
         )
+
+    def schedule(self, table: Mapping[str, Any], path: KeyPath) -> Schedule:
+        """The display's on-hours, weekdays, holidays and closure days (default: always on)."""
+        if not any(key in table for key in _SCHEDULE_KEYS):
+            return Schedule()
+        on = self.time_value(table, path, "on")
+        off = self.time_value(table, path, "off")
+        if ("on" in table) != ("off" in table):
+            present, missing = ("on", "off") if "on" in table else ("off", "on")
+            self.report(path + (present,), self.say("schedule_needs_both", missing=missing))
+        elif on is not None and off is not None and off <= on:
+            message = self.say(
+                "off_not_after_on", off=off.strftime("%H:%M"), on=on.strftime("%H:%M")
+            )
+            self.report(path + ("off",), message)
+            off = None
+        if on is None or off is None:  # an error was reported: the config is refused anyway
+            on = off = None
+        days = self.weekdays(table, path)
+        if days is None:
+            # Hours alone mean school days; closure days or holidays alone keep every weekday.
+            days = SCHOOL_DAYS if "on" in table or "off" in table else ALL_DAYS
+        holidays = self.choice(table, path, "holidays", _HOLIDAY_MODES, "bad_holidays")
+        return Schedule(
+            on=on,
+            off=off,
+            days=days,
+            holidays=holidays != "on",
+            closed=self.closed_days(table, path),
+        )
+
+    def closed_days(self, table: Mapping[str, Any], path: KeyPath) -> tuple[date, ...]:
+        """`closed`: dates ("2026-12-28", a TOML date) and ranges ("2026-12-28..2027-01-03")."""
+        values = self.value(table, path, "closed", "array")
+        days: set[date] = set()
+        for index, value in enumerate(values or []):
+            where = path + ("closed", index)
+            if isinstance(value, date) and not isinstance(value, datetime):
+                days.add(value)
+                continue
+            if not isinstance(value, str):
+                expected = self.say("type.date")
+                self.report(
+                    where, self.say("wrong_type", expected=expected, actual=self.describe(value))
+                )
+                continue
+            parts = _RANGE_SEPARATOR.split(unicodedata.normalize("NFKC", value).strip())
+            bounds = [day for day in map(_parse_date, parts) if day is not None]
+            if len(parts) > 2 or len(bounds) != len(parts):
+                self.report(where, self.say("bad_date", value=value))
+                continue
+            first, last = bounds[0], bounds[-1]
+            if last < first:
+                message = self.say("range_reversed", start=first.isoformat(), end=last.isoformat())
+                self.report(where, message)
+                continue
+            length = (last - first).days + 1
+            if length > _MAX_CLOSED_RANGE_DAYS:
+                message = self.say(
+                    "range_too_long", value=value, days=length, limit=_MAX_CLOSED_RANGE_DAYS
+                )
+                self.report(where, message)
+                continue
+            days.update(first + timedelta(days=offset) for offset in range(length))
+        return tuple(sorted(days))
 
     def visits(self, data: Mapping[str, Any]) -> Visits:
         table, path = self.section(data, "visits"), ("visits",)

@@ -40,6 +40,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "type.table": "表（[名前] の形）",
         "type.array": "配列（[ … ]）",
         "type.time": '時刻（"08:20" の形）',
+        "type.date": '日付（"2026-12-28" の形）',
         # Values.
         "unknown_source_kind": "不明な種類「{value}」です。使えるのは {known} です。",
         "unknown_role": "不明な役割「{value}」です。使えるのは {known} です。",
@@ -72,6 +73,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "no_panels": (
             "パネルが1つもありません。[[panels]] を書くか、"
             "panels の行を消して既定の並びを使ってください。"
+        ),
+        # The display schedule ([display] on, off, days, holidays, closed).
+        "schedule_needs_both": (
+            "画面をつける時刻 on と消す時刻 off は両方書きます。{missing} = … を書き足すか、"
+            "一日中つけておくならこの行を消してください。"
+        ),
+        "off_not_after_on": (
+            "消す時刻 off の {off} が、つける時刻 on の {on} より後ではありません。"
+            '夜中の0時をまたぐ設定はできません（例: on = "7:00"、off = "19:00"）。'
+        ),
+        "bad_holidays": (
+            "「{value}」は使えません。使えるのは {known} です"
+            "（off は祝日に画面を消す、on は祝日も表示）。"
+        ),
+        "bad_date": (
+            '日付「{value}」が読めません。"2026-12-28" の形か、'
+            '範囲なら "2026-12-28..2027-01-03" の形で書いてください。'
+        ),
+        "range_reversed": (
+            "範囲の終わり {end} が始まり {start} より前です。古い日付を先に書いてください。"
+        ),
+        "range_too_long": (
+            "範囲「{value}」は {days} 日あります。年の書き間違いではありませんか"
+            "（1つの範囲は {limit} 日まで）。"
         ),
         # Connectors (json, csv, folder).
         "unknown_field": "不明な項目名「{value}」です。使えるのは {known} です。",
@@ -187,6 +212,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "type.table": "a table ([name])",
         "type.array": "a list ([ … ])",
         "type.time": 'a time ("08:20")',
+        "type.date": 'a date ("2026-12-28")',
         "unknown_source_kind": 'unknown kind "{value}"; known kinds: {known}.',
         "unknown_role": 'unknown role "{value}"; known roles: {known}.',
         "unknown_panel": 'unknown panel "{value}"; known panels: {known}.',
@@ -216,6 +242,29 @@ MESSAGES: dict[str, dict[str, str]] = {
         "file path.",
         "no_panels": (
             "no panels; add [[panels]] entries, or remove the panels line to use the default order."
+        ),
+        "schedule_needs_both": (
+            "write both on (screen on from) and off (screen off at): add {missing} = …, "
+            "or remove this line to keep the screen on all day."
+        ),
+        "off_not_after_on": (
+            "off {off} is not after on {on}; the hours cannot cross midnight "
+            '(e.g. on = "7:00", off = "19:00").'
+        ),
+        "bad_holidays": (
+            '"{value}" is not allowed; use one of {known} '
+            "(off: dark on national holidays, on: shown on holidays too)."
+        ),
+        "bad_date": (
+            'cannot read the date "{value}"; write "2026-12-28", '
+            'or a range "2026-12-28..2027-01-03".'
+        ),
+        "range_reversed": (
+            "the range ends ({end}) before it starts ({start}); write the earlier date first."
+        ),
+        "range_too_long": (
+            'the range "{value}" spans {days} days; is a year mistyped? '
+            "(one range may span at most {limit} days)."
         ),
         "unknown_field": 'unknown field "{value}"; fields: {known}.',
         "fields_reversed": (

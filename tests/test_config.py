@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import string
 import textwrap
-from datetime import time
+from datetime import date, time
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,7 @@ from signage.config import (
     LineLocator,
     PanelConfig,
     Period,
+    Schedule,
     School,
     SourceConfig,
     Visits,
@@ -234,6 +235,156 @@ def test_private_on_a_json_source_is_a_warning(tmp_path: Path) -> None:
 def test_very_short_refresh_of_a_remote_source_is_a_warning(tmp_path: Path) -> None:
     issue = only(issues_of(tmp_path, SOURCE + "refresh_minutes = 0.5\n"))
     assert (issue.line, issue.severity) == (6, "warning")
+
+
+# --- The display schedule ([display] on, off, days, holidays, closed) ----------------------------
+
+HOURS = '[display]\non = "7:00"\noff = "19:00"\n'
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "key", "needle"),
+    [
+        ('[display]\non = "7:0"\noff = "19:00"\n', 2, "display.on", "「7:0」"),
+        ('[display]\non = "7:00"\noff = "25:00"\n', 3, "display.off", "「25:00」"),
+        ('[display]\non = 7\noff = "19:00"\n', 2, "display.on", "時刻"),
+        (
+            '[display]\non = "19:00"\noff = "7:00"\n',
+            3,
+            "display.off",
+            "07:00 が、つける時刻 on の 19:00",
+        ),
+        ('[display]\non = "7:00"\noff = "7:00"\n', 3, "display.off", "0時をまたぐ"),
+        ('[display]\nscreen = 0\non = "7:00"\n', 3, "display.on", "off = …"),
+        ('[display]\noff = "19:00"\n', 2, "display.off", "on = …"),
+        (HOURS + 'days = ["mon", "fir"]\n', 4, "display.days[1]", "もしかして「fri」?"),
+        (HOURS + "days = []\n", 4, "display.days", "空"),
+        (HOURS + 'days = "mon"\n', 4, "display.days", "配列"),
+        (HOURS + 'holidays = "yes"\n', 4, "display.holidays", "off, on"),
+        (HOURS + "holidays = false\n", 4, "display.holidays", "false"),
+        (HOURS + 'closed = ["2026-02-30"]\n', 4, "display.closed[0]", "「2026-02-30」"),
+        (HOURS + 'closed = ["2026-12-28", "12/28"]\n', 4, "display.closed[1]", "「12/28」"),
+        (
+            HOURS + 'closed = ["2027-01-03..2026-12-28"]\n',
+            4,
+            "display.closed[0]",
+            "終わり 2026-12-28 が始まり 2027-01-03",
+        ),
+        (HOURS + 'closed = ["2026-12-28..2062-01-03"]\n', 4, "display.closed[0]", "366 日まで"),
+        (
+            HOURS + 'closed = ["2026-12-28..2027-01-03..2027-01-05"]\n',
+            4,
+            "display.closed[0]",
+            "範囲",
+        ),
+        (HOURS + "closed = [20261228]\n", 4, "display.closed[0]", "日付"),
+        (HOURS + "closed = [2026-12-28T09:00:00]\n", 4, "display.closed[0]", "日付"),
+        (HOURS + 'closed = "2026-12-28"\n', 4, "display.closed", "配列"),
+    ],
+)
+def test_bad_schedule(tmp_path: Path, body: str, line: int, key: str, needle: str) -> None:
+    issue = only(issues_of(tmp_path, body))
+    assert (issue.line, issue.key, issue.severity) == (line, key, "error")
+    assert needle in issue.message
+
+
+def test_bad_closed_entry_in_a_long_list_points_at_the_list(tmp_path: Path) -> None:
+    body = HOURS + 'closed = [\n  "2026-12-28",\n  "2026-13-01",\n]\nscreen = 1\n'
+    issue = only(issues_of(tmp_path, body))
+    # The locator knows keys, not array elements: the line that opens the list.
+    assert (issue.line, issue.key) == (4, "display.closed[1]")
+
+
+def test_schedule_messages_in_english(tmp_path: Path) -> None:
+    cases = {
+        '[display]\non = "19:00"\noff = "7:00"\n': (
+            "off 07:00 is not after on 19:00; the hours cannot cross midnight "
+            '(e.g. on = "7:00", off = "19:00").'
+        ),
+        '[display]\non = "7:00"\n': (
+            "write both on (screen on from) and off (screen off at): add off = …, "
+            "or remove this line to keep the screen on all day."
+        ),
+        HOURS + 'holidays = "of"\n': (
+            '"of" is not allowed; use one of off, on (off: dark on national holidays, '
+            'on: shown on holidays too). Did you mean "off"?'
+        ),
+        HOURS + 'closed = ["2026-12-32"]\n': (
+            'cannot read the date "2026-12-32"; write "2026-12-28", '
+            'or a range "2026-12-28..2027-01-03".'
+        ),
+        HOURS + 'closed = ["2027-01-03..2026-12-28"]\n': (
+            "the range ends (2026-12-28) before it starts (2027-01-03); "
+            "write the earlier date first."
+        ),
+    }
+    for body, message in cases.items():
+        assert only(issues_of(tmp_path, body, lang="en")).message == message
+
+
+def test_schedule_keys_at_the_top_level_belong_under_display(tmp_path: Path) -> None:
+    issues = issues_of(tmp_path, 'on = "7:00"\nclosed = []\ndays = ["mon"]\n')
+    assert where(issues) == [(1, "on"), (2, "closed"), (3, "days")]
+    assert "[display]" in issues[0].message and "[display]" in issues[1].message
+    assert "[bell]" in issues[2].message  # days are the bell's first
+
+
+def test_no_schedule_keys_means_always_on(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, '[display]\nlanguage = "ja"\n'))
+    assert config.display.schedule == Schedule()
+    assert config.display.schedule.always_on
+    assert load_config(write(tmp_path, "")).display == Display()
+
+
+def test_schedule_round_trips_in_every_form(tmp_path: Path) -> None:
+    body = """
+    [display]
+    on = 07:00:00
+    off = "１９：００"
+    days = ["月", "tue", "水曜日", "Thursday", "fri", "mon"]
+    holidays = "on"
+    closed = [
+        "2026-12-28..2027-01-03",
+        2026-08-13,
+        "2026/8/14",
+        "２０２６－０３－２５",
+        "2026-03-30 〜 2026-03-31",
+        "2026-12-29",
+    ]
+    """
+    config, issues = check_file(write(tmp_path, body))
+    assert issues == [] and config is not None
+    assert config.display.schedule == Schedule(
+        on=time(7, 0),
+        off=time(19, 0),
+        days=(0, 1, 2, 3, 4),
+        holidays=False,
+        closed=(
+            date(2026, 3, 25),
+            date(2026, 3, 30),
+            date(2026, 3, 31),
+            date(2026, 8, 13),
+            date(2026, 8, 14),
+            date(2026, 12, 28),
+            date(2026, 12, 29),
+            date(2026, 12, 30),
+            date(2026, 12, 31),
+            date(2027, 1, 1),
+            date(2027, 1, 2),
+            date(2027, 1, 3),
+        ),
+    )
+
+
+def test_schedule_defaults_once_any_key_is_written(tmp_path: Path) -> None:
+    hours = load_config(write(tmp_path, HOURS)).display.schedule
+    assert hours == Schedule(on=time(7), off=time(19), days=(0, 1, 2, 3, 4), holidays=True)
+    closed_only = '[display]\nclosed = ["2026-12-28"]\n'
+    only_closed = load_config(write(tmp_path, closed_only)).display.schedule
+    assert only_closed == Schedule(holidays=True, closed=(date(2026, 12, 28),))
+    assert only_closed.days == (0, 1, 2, 3, 4, 5, 6)  # no hours: every weekday stays on
+    weekdays = load_config(write(tmp_path, '[display]\ndays = ["mon"]\n')).display.schedule
+    assert (weekdays.on, weekdays.off, weekdays.days, weekdays.holidays) == (None, None, (0,), True)
 
 
 # --- Credentials (auth) and max_size_mb --------------------------------------------------------
