@@ -20,10 +20,16 @@ class Rotator:
         self.index = 0
         self.started = now
         self.paused_at: float | None = None
+        self.minimum: dict[str, float] = {}  # seconds a panel needs at least (pages × time)
 
     @property
     def current(self) -> PanelConfig:
         return self.panels[self.index]
+
+    @property
+    def seconds(self) -> float:
+        """The current panel's time: as configured, or longer when it has pages to show."""
+        return max(self.current.seconds, self.minimum.get(self.current.kind, 0.0))
 
     @property
     def paused(self) -> bool:
@@ -32,11 +38,11 @@ class Rotator:
     def progress(self, now: float) -> float:
         """0..1 of the current panel's time."""
         at = self.paused_at if self.paused_at is not None else now
-        return min(1.0, max(0.0, (at - self.started) / self.current.seconds))
+        return min(1.0, max(0.0, (at - self.started) / self.seconds))
 
     def update(self, now: float, available: Collection[str]) -> PanelConfig:
         """Advance past finished and empty panels; returns the panel to show."""
-        finished = not self.paused and now - self.started >= self.current.seconds
+        finished = not self.paused and now - self.started >= self.seconds
         if finished or self.current.kind not in available:
             self._step(+1, now, available)
         return self.current

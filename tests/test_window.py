@@ -1,6 +1,7 @@
 """The kiosk window rotates on its timer, skips empty panels and answers the keys."""
 
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import Qt
@@ -33,7 +34,7 @@ def make_window(qtbot, with_notices: bool = True):
         panels=(
             PanelConfig("today", 20),
             PanelConfig("week", 10),
-            PanelConfig("notices", 5),
+            PanelConfig("notices", 10),
             PanelConfig("visits", 5),
         ),
     )
@@ -65,7 +66,7 @@ def test_window_rotates_and_skips_the_empty_visits_panel(qtbot):
         clock.advance(5)
         window.tick()
         seen.append(window.frame().panel)
-    assert seen == ["today", "today", "today", "week", "week", "notices", "today", "today"]
+    assert seen == ["today", "today", "today", "week", "week", "notices", "notices", "today"]
     assert "visits" not in window.frame().available
 
 
@@ -81,7 +82,7 @@ def test_keys_move_and_pause(qtbot):
     window.tick()
     assert window.frame().panel == "notices" and window.frame().paused
     qtbot.keyClick(window, Qt.Key.Key_Space)
-    mono.t += 5
+    mono.t += 10
     window.tick()
     assert window.frame().panel == "today"
 
@@ -174,3 +175,37 @@ def test_a_panel_that_fails_to_draw_is_skipped_and_the_screen_stays(qtbot, monke
     assert "bug in the week panel" in caplog.text
     image = window.grab().toImage()  # the next frame paints fine
     assert image.width() == 1280
+
+
+def test_the_screen_is_dark_outside_its_hours_and_wakes_with_fresh_data(qtbot):
+    from signage.config import Display, Schedule
+
+    window, mono, clock, runtime = make_window(qtbot)
+    hours = Schedule(on=time(7, 0), off=time(19, 0), days=(0, 1, 2, 3, 4), holidays=True)
+    config = replace(runtime.config, display=Display(schedule=hours))
+    dark_runtime = Runtime(config, clock, runtime.sources, runtime.store)
+    window.set_runtime(dark_runtime)
+    clock.set(datetime(2026, 11, 24, 19, 0, tzinfo=TOKYO))  # Tuesday evening
+    window.tick()
+    assert not window.screen_on
+    image = window.grab().toImage()
+    assert {image.pixel(x, y) for x in range(0, 1280, 80) for y in range(0, 720, 80)} == {
+        0xFF000000
+    }
+    clock.set(datetime(2026, 11, 25, 7, 0, tzinfo=TOKYO))
+    window.tick()
+    assert window.screen_on
+    clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=TOKYO))  # 勤労感謝の日
+    window.tick()
+    assert not window.screen_on
+
+
+def test_a_board_of_several_pages_gets_time_for_each(qtbot):
+    window, mono, clock, runtime = make_window(qtbot)
+    many = tuple(Notice("board", f"お知らせ{i}", body="本文" * 80) for i in range(12))
+    runtime.store.succeeded("board", many, (), clock.now())
+    window.tick()
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    assert window.frame().panel == "notices"
+    assert window.rotator.seconds >= 3 * 8  # configured 10 s, but pages need reading time

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QTextLayout, QTextOption
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPen,
+    QTextLayout,
+    QTextOption,
+)
 
 from signage.ui import theme
 
@@ -95,10 +103,7 @@ def chip(
     h = metrics.height() + pad * 0.6
     left = x - w if right else x
     rect = QRectF(left, y, w, h)
-    pen = painter.pen()
-    pen.setColor(color)
-    pen.setWidthF(max(1.0, pad / 5))
-    painter.setPen(pen)
+    painter.setPen(QPen(color, max(1.0, pad / 5)))  # a fresh pen: never "no pen" left by others
     painter.setBrush(color if filled else Qt.BrushStyle.NoBrush)
     painter.drawRoundedRect(rect, pad / 2, pad / 2)
     painter.setFont(font)
@@ -108,8 +113,5 @@ def chip(
 
 
 def hline(painter: QPainter, x1: float, x2: float, y: float, width: float) -> None:
-    pen = painter.pen()
-    pen.setColor(theme.LINE)
-    pen.setWidthF(width)
-    painter.setPen(pen)
+    painter.setPen(QPen(theme.LINE, width))
     painter.drawLine(QPointF(x1, y), QPointF(x2, y))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 import segno
 from PySide6.QtCore import QRectF, Qt
@@ -215,26 +215,33 @@ class TodayPanel(Panel):
             )
 
     def staff_rows(self, box: QRectF, view: View) -> None:
+        """One line per colleague: name, then the reason in small type, "until" at the right."""
         m, p = self.m, self.p
         name_font, meta = m.font(m.body), m.font(m.meta)
+        step = line_height(name_font) + m.px(16)
+        rows = view.staff_out
+        fits = int(box.height() // step)
+        if len(rows) > fits:  # keep the last line for "ほか n 名"
+            rows = rows[: max(fits - 1, 0)]
         y = box.top()
-        for index, row in enumerate(view.staff_out):
-            need = line_height(name_font) + (line_height(meta) if row.reason else 0)
-            if y + need > box.bottom():
-                more = f"ほか {len(view.staff_out) - index} 名"
-                text_block(p, box.left(), y, box.width(), more, meta, theme.MUTED)
-                return
+        for row in rows:
             w = chip(
                 p, box.right(), y + m.px(6), row.when, meta, theme.SKY, False, m.px(10), right=True
             )
-            h = text_block(
-                p, box.left(), y, box.width() - w - m.px(12), row.name, name_font, theme.TEXT
-            )
-            if row.reason:
-                h += text_block(p, box.left(), y + h, box.width(), row.reason, meta, theme.MUTED)
-            y += h + m.px(10)
+            room = box.width() - w - m.px(16)
+            name_w = min(text_width(row.name, name_font) + m.px(16), room)
+            text_block(p, box.left(), y, name_w, row.name, name_font, theme.TEXT)
+            if row.reason and room - name_w > m.px(60):
+                reason_y = y + line_height(name_font) - line_height(meta) - m.px(2)
+                text_block(
+                    p, box.left() + name_w, reason_y, room - name_w, row.reason, meta, theme.MUTED
+                )
+            y += step - m.px(8)
             hline(p, box.left(), box.right(), y, m.px(1.5))
-            y += m.px(10)
+            y += m.px(8)
+        if len(rows) < len(view.staff_out):
+            more = f"ほか {len(view.staff_out) - len(rows)} 名"
+            text_block(p, box.left(), y, box.width(), more, meta, theme.MUTED)
 
     def absence_height(self, view: View) -> float:
         m = self.m
@@ -392,15 +399,19 @@ class NoticesPanel(Panel):
                 y = 0.0
         return pages
 
-    def draw(self, rect: QRectF, view: View, page: float) -> None:
+    def pages(self, rect: QRectF, view: View) -> list[list[Piece]]:
+        """The pages of the board in a panel of this rectangle."""
         m = self.m
-        probe = rect.adjusted(
+        inner = rect.adjusted(
             self.pad,
             self.pad * 0.8 + line_height(m.font(m.card_title, bold=True)) + m.px(14),
             -self.pad,
             -self.pad,
         )
-        pages = self.paginate(probe, view.notices)
+        return self.paginate(inner, view.notices)
+
+    def draw(self, rect: QRectF, view: View, page: float) -> None:
+        pages = self.pages(rect, view)
         index = min(len(pages) - 1, int(page * len(pages)))
         aside = f"{index + 1} / {len(pages)}" if len(pages) > 1 else f"{len(view.notices)}件"
         inner = self.card(rect, "連絡事項", aside)
@@ -458,8 +469,12 @@ class NoticesPanel(Panel):
             parts.append(f"{short_date(notice.posted.astimezone(view.now.tzinfo).date())} 掲載")
         if notice.expires:
             local = notice.expires.astimezone(view.now.tzinfo)
-            day = "本日" if local.date() == view.now.date() else short_date(local.date())
-            parts.append(f"{day} {hm(local)} まで")
+            if local.time() == time(0, 0):  # a date-only expiry: through the day before
+                last = local.date() - timedelta(days=1)
+                parts.append(f"{'本日' if last == view.now.date() else short_date(last)} まで")
+            else:
+                day = "本日" if local.date() == view.now.date() else short_date(local.date())
+                parts.append(f"{day} {hm(local)} まで")
         return "  ".join(parts)
 
     def qr(self, rect: QRectF, link: str) -> None:

@@ -15,7 +15,7 @@ from PySide6.QtGui import QFont, QPainter
 from signage.jpdate import long_date
 from signage.ui import theme
 from signage.ui.draw import chip, line_height, text_block, text_width
-from signage.ui.panels import PANEL_TITLES, PANELS
+from signage.ui.panels import PANEL_TITLES, PANELS, NoticesPanel
 from signage.ui.theme import Metrics
 from signage.view import Banner, View
 
@@ -41,8 +41,34 @@ class Frame:
     paused: bool = False
 
 
-def header_height(m: Metrics) -> float:
-    return m.px(150)
+@dataclass(frozen=True)
+class Layout:
+    """Where each part of the screen goes; the same for painting and for paging."""
+
+    header: QRectF
+    banner: QRectF | None
+    body: QRectF
+    notes: QRectF | None
+    footer: QRectF
+
+
+def layout(width: int, height: int, view: View, m: Metrics) -> Layout:
+    header = QRectF(0, 0, width, m.px(150))
+    top = header.bottom()
+    banner = None
+    if view.banners:
+        banner = QRectF(0, top, width, m.px(84))
+        top = banner.bottom()
+    footer_h = m.px(84)
+    footer = QRectF(0, height - footer_h, width, footer_h)
+    bottom = footer.top()
+    notes = None
+    if view.notes:
+        notes = QRectF(0, bottom - m.px(60), width, m.px(60))
+        bottom = notes.top()
+    margin = m.px(40)
+    body = QRectF(margin, top + margin * 0.7, width - 2 * margin, bottom - top - margin * 1.2)
+    return Layout(header, banner, body, notes, footer)
 
 
 def paint_screen(painter: QPainter, width: int, height: int, view: View, frame: Frame) -> None:
@@ -51,30 +77,28 @@ def paint_screen(painter: QPainter, width: int, height: int, view: View, frame: 
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
     painter.fillRect(QRectF(0, 0, width, height), theme.BG)
     painter.translate(*burn_in_offset(view, m))
-    paint_header(painter, QRectF(0, 0, width, header_height(m)), view, m)
-    top = header_height(m)
+    parts = layout(width, height, view, m)
+    paint_header(painter, parts.header, view, m)
     banner = current_banner(view)
-    if banner is not None:
-        h = m.px(84)
-        paint_banner(painter, QRectF(0, top, width, h), banner, m)
-        top += h
-    footer_h = m.px(84)
-    bottom = height - footer_h
-    paint_footer(painter, QRectF(0, bottom, width, footer_h), frame, m)
-    if view.notes:
-        note_h = m.px(60)
-        bottom -= note_h
-        paint_notes(painter, QRectF(0, bottom, width, note_h), view, m)
-    margin = m.px(40)
-    body = QRectF(margin, top + margin * 0.7, width - 2 * margin, bottom - top - margin * 1.2)
+    if parts.banner is not None and banner is not None:
+        paint_banner(painter, parts.banner, banner, m)
+    paint_footer(painter, parts.footer, frame, m)
+    if parts.notes is not None:
+        paint_notes(painter, parts.notes, view, m)
     painter.save()
     try:
-        PANELS[frame.panel](painter, m).draw(body, view, frame.progress)
+        PANELS[frame.panel](painter, m).draw(parts.body, view, frame.progress)
     except Exception as exc:
         painter.restore()
-        painter.fillRect(body, theme.BG)  # never half a panel
+        painter.fillRect(parts.body, theme.BG)  # never half a panel
         raise PanelError(frame.panel) from exc
     painter.restore()
+
+
+def notice_pages(width: int, height: int, view: View) -> int:
+    """How many pages the board needs at this size (the rotation gives each its time)."""
+    m = Metrics(height)
+    return len(NoticesPanel(QPainter(), m).pages(layout(width, height, view, m).body, view))
 
 
 BURN_IN_STEPS = ((0, 0), (2, 1), (-1, 2), (-2, -1), (1, -2), (2, -2), (-2, 1), (0, 2))

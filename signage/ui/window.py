@@ -6,17 +6,20 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import replace
+from datetime import datetime
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent
 from PySide6.QtWidgets import QWidget
 
+from signage import schedule
 from signage.rotation import Rotator
 from signage.runtime import Runtime
-from signage.ui.screen import Frame, PanelError, paint_screen
+from signage.ui.screen import Frame, PanelError, notice_pages, paint_screen
 from signage.view import View, build_view
 
 log = logging.getLogger(__name__)
+SECONDS_PER_PAGE = 8.0  # time to read a page of the board from across the room
 
 
 class KioskWindow(QWidget):
@@ -35,6 +38,7 @@ class KioskWindow(QWidget):
         self.rotator = Rotator(runtime.config.panels, monotonic())
         self._dirty = True
         self.config_error: str | None = None
+        self.screen_on = True
         self._reported: set[str] = set()
         self._urgent: set[tuple[str, str]] = set()
         self.view = self._build()
@@ -62,11 +66,15 @@ class KioskWindow(QWidget):
         self.broken: set[str] = set()  # new data: give a failed panel another chance
         rt = self.runtime
         notes = self.notes + ((self.config_error,) if self.config_error else ())
-        return build_view(rt.config, rt.store.snapshots(), rt.clock.now(), notes)
+        view = build_view(rt.config, rt.store.snapshots(), rt.clock.now(), notes)
+        pages = notice_pages(max(self.width(), 320), max(self.height(), 240), view)
+        self.rotator.minimum["notices"] = pages * SECONDS_PER_PAGE
+        return view
 
     def tick(self) -> None:
         """Once a second: the clock moves; data is rebuilt when it or the minute changed."""
         now = self.runtime.clock.now().astimezone(self.runtime.config.school.tz)
+        self._follow_schedule(now)
         if self._dirty or now.replace(second=0, microsecond=0) != self.view.now.replace(
             second=0, microsecond=0
         ):
@@ -76,6 +84,16 @@ class KioskWindow(QWidget):
         self.rotator.update(self.monotonic(), self.available())
         self._interrupt_for_new_urgent()
         self.update()
+
+    def _follow_schedule(self, local: datetime) -> None:
+        """Dark outside the display schedule; the app and its refreshes carry on, so the
+        data is fresh when the screen comes back."""
+        on = schedule.is_on(self.runtime.config.display.schedule, local)
+        if on != self.screen_on:
+            reason = schedule.reason_off(self.runtime.config.display.schedule, local)
+            log.info("display %s%s", "on" if on else "off", f" ({reason})" if reason else "")
+            self.screen_on = on
+            self._dirty = True
 
     def _interrupt_for_new_urgent(self) -> None:
         """A notice that turns up urgent jumps the rotation to the board at once."""
@@ -99,6 +117,10 @@ class KioskWindow(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt naming)
         painter = QPainter(self)
+        if not self.screen_on:
+            painter.fillRect(self.rect(), Qt.GlobalColor.black)
+            painter.end()
+            return
         try:
             paint_screen(painter, self.width(), self.height(), self.view, self.frame())
         except PanelError as exc:
