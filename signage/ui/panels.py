@@ -218,7 +218,7 @@ class TodayPanel(Panel):
         """One line per colleague: name, then the reason in small type, "until" at the right."""
         m, p = self.m, self.p
         name_font, meta = m.font(m.body), m.font(m.meta)
-        step = line_height(name_font) + m.px(16)
+        step = line_height(name_font) + m.px(12)
         rows = view.staff_out
         fits = int(box.height() // step)
         if len(rows) > fits:  # keep the last line for "ほか n 名"
@@ -236,9 +236,9 @@ class TodayPanel(Panel):
                 text_block(
                     p, box.left() + name_w, reason_y, room - name_w, row.reason, meta, theme.MUTED
                 )
-            y += step - m.px(8)
+            y += step - m.px(6)
             hline(p, box.left(), box.right(), y, m.px(1.5))
-            y += m.px(8)
+            y += m.px(6)
         if len(rows) < len(view.staff_out):
             more = f"ほか {len(view.staff_out) - len(rows)} 名"
             text_block(p, box.left(), y, box.width(), more, meta, theme.MUTED)
@@ -247,13 +247,13 @@ class TodayPanel(Panel):
         m = self.m
         rows = len(view.absences) + (2 if view.absences else 1)  # header (+ total)
         title = line_height(m.font(m.card_title, bold=True)) + m.px(24)
-        return title + rows * (line_height(m.font(m.meta + 4)) + m.px(4))
+        return title + rows * (line_height(m.font(m.meta + 2)) + m.px(2))
 
     def absence_table(self, box: QRectF, view: View) -> None:
         """Per class: how many pupils are absent, late or leaving early today, and the total."""
         m, p = self.m, self.p
         title = m.font(m.card_title, bold=True)
-        cell, head = m.font(m.meta + 4), m.font(m.meta)
+        cell, head = m.font(m.meta + 2), m.font(m.meta)
         y = box.top() + m.px(10)
         hline(p, box.left(), box.right(), y - m.px(4), m.px(2))
         text_block(p, box.left(), y, box.width(), "欠席・遅刻連絡", title, theme.MUTED)
@@ -264,7 +264,7 @@ class TodayPanel(Panel):
             return
         col = box.width() * 0.18
         xs = [box.right() - col * 3, box.right() - col * 2, box.right() - col]
-        step = line_height(cell) + m.px(4)
+        step = line_height(cell) + m.px(2)
         text_block(p, box.left(), y + m.px(4), box.width(), "学級", head, theme.MUTED)
         for x, label in zip(xs, ("欠席", "遅刻", "早退"), strict=True):
             text_block(p, x, y + m.px(4), col, label, head, theme.MUTED, align_right=True)
@@ -278,7 +278,7 @@ class TodayPanel(Panel):
                 totals[i] += value
                 text_block(p, x, y, col, str(value), cell, theme.TEXT, align_right=True)
             y += step
-        bold = m.font(m.meta + 4, bold=True)
+        bold = m.font(m.meta + 2, bold=True)
         hline(p, box.left(), box.right(), y, m.px(1.5))
         text_block(p, box.left(), y + m.px(2), box.width(), "合計", bold, theme.TEXT)
         for x, value in zip(xs, totals, strict=True):

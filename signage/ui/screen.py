@@ -46,7 +46,7 @@ class Layout:
     """Where each part of the screen goes; the same for painting and for paging."""
 
     header: QRectF
-    banner: QRectF | None
+    banners: tuple[QRectF, ...]
     body: QRectF
     notes: QRectF | None
     footer: QRectF
@@ -55,10 +55,10 @@ class Layout:
 def layout(width: int, height: int, view: View, m: Metrics) -> Layout:
     header = QRectF(0, 0, width, m.px(150))
     top = header.bottom()
-    banner = None
-    if view.banners:
-        banner = QRectF(0, top, width, m.px(84))
-        top = banner.bottom()
+    strips = []
+    for _ in current_banners(view):
+        strips.append(QRectF(0, top, width, m.px(70)))
+        top = strips[-1].bottom()
     footer_h = m.px(84)
     footer = QRectF(0, height - footer_h, width, footer_h)
     bottom = footer.top()
@@ -68,7 +68,7 @@ def layout(width: int, height: int, view: View, m: Metrics) -> Layout:
         bottom = notes.top()
     margin = m.px(40)
     body = QRectF(margin, top + margin * 0.7, width - 2 * margin, bottom - top - margin * 1.2)
-    return Layout(header, banner, body, notes, footer)
+    return Layout(header, tuple(strips), body, notes, footer)
 
 
 def paint_screen(painter: QPainter, width: int, height: int, view: View, frame: Frame) -> None:
@@ -79,9 +79,8 @@ def paint_screen(painter: QPainter, width: int, height: int, view: View, frame: 
     painter.translate(*burn_in_offset(view, m))
     parts = layout(width, height, view, m)
     paint_header(painter, parts.header, view, m)
-    banner = current_banner(view)
-    if parts.banner is not None and banner is not None:
-        paint_banner(painter, parts.banner, banner, m)
+    for rect, banner in zip(parts.banners, current_banners(view), strict=True):
+        paint_banner(painter, rect, banner, m)
     paint_footer(painter, parts.footer, frame, m)
     if parts.notes is not None:
         paint_notes(painter, parts.notes, view, m)
@@ -112,11 +111,16 @@ def burn_in_offset(view: View, m: Metrics) -> tuple[float, float]:
     return round(dx * 1.5 * m.u), round(dy * 1.5 * m.u)
 
 
-def current_banner(view: View) -> Banner | None:
-    if not view.banners:
-        return None
-    turn = int(view.now.timestamp() // BANNER_SECONDS) % len(view.banners)
-    return view.banners[turn]
+def current_banners(view: View) -> list[Banner]:
+    """An urgent strip that stays while there is an urgent notice, and an information strip
+    (today's visit) below it; several of a kind take turns."""
+    turn = int(view.now.timestamp() // BANNER_SECONDS)
+    shown = []
+    for tone in ("urgent", "info"):
+        group = [b for b in view.banners if b.tone == tone]
+        if group:
+            shown.append(group[turn % len(group)])
+    return shown
 
 
 def paint_header(p: QPainter, rect: QRectF, view: View, m: Metrics) -> None:
