@@ -169,7 +169,7 @@ def fetched(loaded: Loaded, clock: Clock) -> Runtime:
     runtime = Runtime.build(loaded.config, clock, loaded.cache_dir)
 
     async def go() -> None:
-        async with new_client() as client:
+        async with new_client(loaded.config.network) as client:
             await runtime.refresh_all(client)
 
     asyncio.run(go())

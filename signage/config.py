@@ -11,14 +11,17 @@ from __future__ import annotations
 import codecs
 import difflib
 import functools
+import importlib.util
+import ipaddress
 import logging
 import math
 import os
 import re
+import ssl
 import sys
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
@@ -41,6 +44,7 @@ __all__ = [
     "ROLES",
     "ROLE_FIELDS",
     "SOURCE_KINDS",
+    "TRUST_MODES",
     "WEEKDAYS",
     "Auth",
     "Bell",
@@ -48,6 +52,7 @@ __all__ = [
     "Display",
     "Issue",
     "LineLocator",
+    "NetworkConfig",
     "PanelConfig",
     "Period",
     "Schedule",
@@ -63,6 +68,7 @@ __all__ = [
     "format_key_path",
     "load_config",
     "message_language",
+    "proxy_schemes",
 ]
 
 log = logging.getLogger(__name__)
@@ -75,6 +81,8 @@ NAME_MODES: tuple[str, ...] = ("full", "family", "none")
 LANGUAGES: tuple[str, ...] = ("ja", "en")
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 AUTH_TYPES: tuple[str, ...] = ("bearer", "basic")
+# Whom TLS trusts: certifi's list of public CAs (httpx's default) or the operating system's store.
+TRUST_MODES: tuple[str, ...] = ("certifi", "system")
 SECRET_FILE_LIMIT = 64 * 1024  # a token or password file is tiny; refuse to slurp a big file
 
 # Our field names, per role: what `fields` may map a vendor's names to (json, csv, folder).
@@ -194,10 +202,19 @@ class SourceConfig:
     encoding: str = "auto"  # csv: "auto" (UTF-8, else CP932) or a codec name
     # Privacy of people's names (NAME_MODES); None: the role's default (pupils never named).
     names: str | None = None
+    # False only by an explicit `verify = false`: TLS certificates of this source are not
+    # checked (loud: a warning in `check`, in the log at every start). See signage.network.
+    verify: bool = True
 
     @property
     def is_remote(self) -> bool:
         return self.location.startswith(("http://", "https://"))
+
+
+def proxy_schemes() -> tuple[str, ...]:
+    """Proxy URL schemes this installation can use: SOCKS only with httpx's socksio extra."""
+    socks = ("socks5", "socks5h") if importlib.util.find_spec("socksio") else ()
+    return ("http", "https", *socks)
 
 
 def default_refresh_minutes(kind: str) -> float:
@@ -268,6 +285,25 @@ class Visits:
     monthly_target: int = 4
 
 
+@dataclass(frozen=True)
+class NetworkConfig:
+    """[network]: how the kiosk reaches its sources on a school network (signage.network).
+
+    `proxy` (None: HTTPS_PROXY / HTTP_PROXY / ALL_PROXY / NO_PROXY from the environment) and
+    `no_proxy` (hosts reached directly, in either case). `trust` is "certifi" or "system" (the
+    operating system's store); `ca_bundle` is a CA certificate file added to that trust (a
+    TLS-inspecting proxy's CA). `client_cert` and `client_key` (None: in the cert's file) are a
+    client certificate for mutual TLS. Paths are absolute.
+    """
+
+    proxy: str | None = None
+    no_proxy: tuple[str, ...] = ()
+    ca_bundle: str | None = None
+    trust: str = "certifi"
+    client_cert: str | None = None
+    client_key: str | None = None
+
+
 DEFAULT_PANELS: tuple[PanelConfig, ...] = (
     PanelConfig("today", 20),
     PanelConfig("week", 15),
@@ -284,6 +320,7 @@ class Config:
     bell: Bell = Bell()
     display: Display = Display()
     visits: Visits = Visits()
+    network: NetworkConfig = NetworkConfig()
     path: Path | None = None
 
 
@@ -449,13 +486,14 @@ def format_key_path(path: KeyPath) -> str:
 
 # --- The checker ---------------------------------------------------------------------------------
 
-_TOP_KEYS = ("school", "display", "visits", "bell", "sources", "panels")
+_TOP_KEYS = ("school", "display", "visits", "bell", "network", "sources", "panels")
 # In this order for "belongs under [section]": a stray top-level `days` is the bell's.
 _SECTION_KEYS: dict[str, tuple[str, ...]] = {
     "school": ("name", "timezone"),
     "visits": ("monthly_target",),
     "bell": ("name", "days", "periods"),
     "display": ("language", "screen", "on", "off", "days", "holidays", "closed"),
+    "network": ("proxy", "no_proxy", "ca_bundle", "trust", "client_cert", "client_key"),
 }
 _SCHEDULE_KEYS = ("on", "off", "days", "holidays", "closed")
 _HOLIDAY_MODES: tuple[str, ...] = ("off", "on")
@@ -479,6 +517,7 @@ _SOURCE_KEYS = (
     "next",
     "encoding",
     "names",
+    "verify",
 )
 # Keys that only some kinds read: elsewhere they are a warning (no effect).
 _KIND_KEYS: dict[str, tuple[str, ...]] = {
@@ -494,6 +533,9 @@ _AUTH_KEYS = ("type", "user", "env", "file")
 # Keys an admin may write to put the secret itself into the file: refused with advice.
 _SECRET_KEYS = ("password", "passwd", "pass", "token", "secret", "api_key", "apikey", "key")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+# A no_proxy entry: a host or domain (komu.school.local, .school.local, *.school.local), an
+# optional port; IP addresses are read apart.
+_NO_PROXY_HOST = re.compile(r"^(\*?\.)?[a-z0-9_-]+(\.[a-z0-9_-]+)*(:\d{1,5})?$")
 _PANEL_KEYS = ("kind", "seconds")
 _PERIOD_KEYS = ("label", "start", "end")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -565,6 +607,8 @@ def _is_type(kind: str, value: object) -> bool:
         return isinstance(value, list)
     if kind == "time":
         return isinstance(value, str | time)
+    if kind == "boolean":
+        return isinstance(value, bool)
     raise ValueError(kind)
 
 
@@ -727,6 +771,7 @@ class _Checker:
             bell=self.bell(data),
             display=self.display(data),
             visits=self.visits(data),
+            network=self.network(data),
             path=config_path,
         )
 
@@ -937,6 +982,12 @@ class _Checker:
                 self.report(path + ("next",), self.say("next_not_remote"), severity="warning")
             encoding = self.encoding(entry, path)
             names = self.choice(entry, path, "names", NAME_MODES, "bad_names")
+            verify = self.value(entry, path, "verify", "boolean")
+            if verify is False:
+                # Loud on purpose: `check` shows it, and load_config logs it at every start.
+                local = location is not None and not remote
+                message = self.say("verify_not_remote" if local else "verify_off")
+                self.report(path + ("verify",), message, severity="warning")
             self.connector_scope(entry, path, kind, role)
             out.append(
                 SourceConfig(
@@ -956,9 +1007,130 @@ class _Checker:
                     next_link=next_link,
                     encoding=encoding,
                     names=names,
+                    verify=verify is not False,
                 )
             )
         return tuple(out)
+
+    # The school network ([network]).
+
+    def network(self, data: Mapping[str, Any]) -> NetworkConfig:
+        """Proxy, trust and client certificate. Certificate files are opened here, so `check`
+        tells IT that a file is missing, is not a certificate or does not match its key; those
+        are warnings, as a missing feed file is: the kiosk runs, its https sources fail."""
+        table, path = self.value(data, (), "network", "table") or {}, ("network",)
+        if "verify" in table:  # never for every source at once: only per source, loudly
+            self.report(path + ("verify",), self.say("network_verify"))
+        rest = {key: value for key, value in table.items() if key != "verify"}
+        self.unknown_keys(rest, path, _SECTION_KEYS["network"])
+        trust = self.choice(table, path, "trust", TRUST_MODES, "bad_trust")
+        ca_bundle = self.tls_file(table, path, "ca_bundle")
+        cert = self.tls_file(table, path, "client_cert")
+        key = self.tls_file(table, path, "client_key")
+        if key is not None and "client_cert" not in table:
+            self.report(path + ("client_key",), self.say("client_key_without_cert"))
+        self.tls_contents(path, ca_bundle, cert, key)
+        return NetworkConfig(
+            proxy=self.proxy(table, path),
+            no_proxy=self.no_proxy(table, path),
+            ca_bundle=ca_bundle,
+            trust=trust or NetworkConfig.trust,
+            client_cert=cert,
+            client_key=key if cert is not None else None,
+        )
+
+    def proxy(self, table: Mapping[str, Any], path: KeyPath) -> str | None:
+        """The proxy URL; "host:port" alone means http://host:port (as curl and httpx read it).
+
+        A user name or password in it is refused without being quoted: it belongs in the
+        environment (HTTPS_PROXY), not in a file that many people open.
+        """
+        value = self.text_value(table, path, "proxy")
+        if value is None:
+            return None
+        where = path + ("proxy",)
+        url = value.strip()
+        if "://" not in url:
+            url = "http://" + url
+        parts = urlsplit(url)
+        if "@" in parts.netloc:
+            self.report(where, self.say("proxy_credentials"))
+            return None
+        scheme = parts.scheme.lower()
+        known = proxy_schemes()
+        if scheme not in known:
+            if scheme in ("socks5", "socks5h"):
+                self.report(where, self.say("proxy_needs_socks"))
+            else:
+                message = self.say("bad_proxy_scheme", scheme=scheme, known=", ".join(known))
+                self.report(where, message + self.hint(scheme, known))
+            return None
+        try:
+            valid = bool(parts.hostname) and (parts.port is None or parts.port > 0)
+        except ValueError:  # a port that is not a number, or out of range
+            valid = False
+        if not valid:
+            self.report(where, self.say("bad_proxy", value=value))
+            return None
+        return url
+
+    def no_proxy(self, table: Mapping[str, Any], path: KeyPath) -> tuple[str, ...]:
+        """Hosts reached without the proxy, as NO_PROXY lists them (ranges are not supported)."""
+        values = self.value(table, path, "no_proxy", "array")
+        out: list[str] = []
+        for index, value in enumerate(values or []):
+            where = path + ("no_proxy", index)
+            if not isinstance(value, str):
+                expected = self.say("type.text")
+                self.report(
+                    where, self.say("wrong_type", expected=expected, actual=self.describe(value))
+                )
+                continue
+            host = value.strip().lower().removeprefix("[").removesuffix("]")
+            if "/" in host:
+                self.report(where, self.say("no_proxy_range", value=value))
+            elif host == "*" or _is_ip(host) or _NO_PROXY_HOST.match(host):
+                out.append(host)
+            else:
+                self.report(where, self.say("bad_no_proxy", value=value))
+        return tuple(out)
+
+    def tls_file(self, table: Mapping[str, Any], path: KeyPath, key: str) -> str | None:
+        """A certificate or key file, made absolute; missing is a warning."""
+        value = self.text_value(table, path, key)
+        if value is None:
+            return None
+        file = self.resolve(value)
+        if not file.exists():
+            message = self.say("tls_file_missing", key=key, path=file)
+            self.report(path + (key,), message, severity="warning")
+        elif not file.is_file():
+            message = self.say("tls_not_a_file", key=key, path=file)
+            self.report(path + (key,), message, severity="warning")
+        return str(file)
+
+    def tls_contents(
+        self, path: KeyPath, ca_bundle: str | None, cert: str | None, key: str | None
+    ) -> None:
+        """Load the files as the kiosk will, and say what is wrong with them (warnings)."""
+        # Late import: signage.network builds on this module.
+        from signage.network import TLSFileError, load_ca_file, load_client_cert
+
+        scratch = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        checks: list[tuple[str, Callable[[], None]]] = []
+        if ca_bundle is not None and os.path.isfile(ca_bundle):
+            checks.append(("ca_bundle", lambda: load_ca_file(scratch, ca_bundle)))
+        if cert is not None and os.path.isfile(cert) and (key is None or os.path.isfile(key)):
+            checks.append(("client_cert", lambda: load_client_cert(scratch, cert, key)))
+        for name, load in checks:
+            try:
+                load()
+            except TLSFileError as problem:
+                message = self.say(
+                    f"tls_{problem.reason}", key=name, path=problem.path, error=problem.detail
+                )
+                where = "client_key" if problem.path == key and key != cert else name
+                self.report(path + (where,), message, severity="warning")
 
     # Connectors (json, csv, folder).
 
@@ -1198,6 +1370,14 @@ class _Checker:
             if kind is not None:
                 out.append(PanelConfig(kind, seconds or PanelConfig.seconds))
         return tuple(out)
+
+
+def _is_ip(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _looks_numeric(value: str) -> bool:

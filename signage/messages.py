@@ -149,6 +149,42 @@ MESSAGES: dict[str, dict[str, str]] = {
             "env には環境変数の名前（半角英数字と _、例: MIRAI_CAL_TOKEN）を書きます。"
             "トークンそのものを書いていたら、すぐ消して値を変えてもらってください。"
         ),
+        # The school network ([network], and verify per source).
+        "network_verify": (
+            "証明書の検証は学校全体では止められません。どうしても必要な情報源だけ、"
+            "その [[sources]] に verify = false を書きます。校内の検査プロキシが原因なら、"
+            'ca_bundle にその CA 証明書を書くか trust = "system" にしてください。'
+        ),
+        "bad_trust": (
+            "「{value}」は使えません。使えるのは {known} です"
+            "（certifi は本ソフトが持つ公的な認証局の一覧、system は OS の証明書ストア）。"
+        ),
+        "bad_proxy": (
+            '「{value}」はプロキシとして読めません。"http://proxy.example.jp:8080" の形で'
+            "書いてください。"
+        ),
+        "bad_proxy_scheme": "「{scheme}://」のプロキシは使えません。使えるのは {known} です。",
+        "proxy_needs_socks": (
+            "SOCKS プロキシにはこの版が対応していません（socksio パッケージが必要です）。"
+            "http:// のプロキシを使うか、IT 担当に相談してください。"
+        ),
+        "proxy_credentials": (
+            "プロキシのユーザー名やパスワードは設定ファイルに書かないでください。"
+            "ファイルを開いた人に知られてしまいます。proxy の行を消し、環境変数 HTTPS_PROXY"
+            "（http://ユーザー名:パスワード@プロキシ:ポート）に置いてください。"
+        ),
+        "bad_no_proxy": (
+            "「{value}」はホスト名として読めません。komu.school.local、.school.local、"
+            "10.1.2.3 のように書いてください。"
+        ),
+        "no_proxy_range": (
+            "範囲の指定（{value}）は使えません。ホスト名か IP アドレスを1つずつ、"
+            "またはドメイン（.school.local）で書いてください。"
+        ),
+        "client_key_without_cert": (
+            "client_key だけでは使えません。client_cert（クライアント証明書のファイル）も"
+            "書いてください。"
+        ),
         # Warnings: the kiosk still runs.
         "only_for_kind": ("{key} は kind = {kinds} の情報源にだけ効きます。この行は使われません。"),
         "field_not_for_role": (
@@ -176,6 +212,37 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "auth_not_remote": (
             "auth は URL（https://）の情報源にだけ効きます。ファイルの情報源では使われません。"
+        ),
+        "verify_off": (
+            "この情報源では TLS の証明書を検証しません。途中の誰でも内容を読んだり"
+            "書き換えたりできます。起動のたびにログにも警告が残ります。証明書の問題が直ったら"
+            "この行を消してください（校内の検査プロキシが原因なら [network] の ca_bundle か "
+            'trust = "system" で直せます）。'
+        ),
+        "verify_not_remote": (
+            "verify は URL（https://）の情報源にだけ効きます。ファイルの情報源では使われません。"
+        ),
+        "tls_file_missing": (
+            "{key} のファイル {path} が見つかりません。ファイルを置くまで、https の情報源は"
+            "「取得できない」と表示されます（相対パスは設定ファイルのフォルダーから数えます）。"
+        ),
+        "tls_not_a_file": "{key} の {path} はフォルダーです。証明書のファイルを書いてください。",
+        "tls_file_unreadable": "{key} のファイル {path} を読めません（{error}）。",
+        "tls_not_certificate": (
+            "{path} は証明書として読めません。PEM（-----BEGIN CERTIFICATE----- で始まる）か "
+            "DER 形式の CA 証明書のファイルを書いてください。"
+        ),
+        "tls_key_mismatch": (
+            "client_key の鍵が client_cert の証明書と組になっていません。"
+            "同じときに発行された証明書と鍵を置いてください。"
+        ),
+        "tls_key_encrypted": (
+            "鍵 {path} はパスワードで保護されているため読めません。"
+            "openssl でパスワードを外した PEM にして置いてください（手順は configs/README.md）。"
+        ),
+        "tls_bad_client_cert": (
+            "クライアント証明書を読めません（{error}）。PEM 形式の証明書と鍵を置いてください"
+            "（.pfx / .p12 なら openssl pkcs12 で変換します。手順は configs/README.md）。"
         ),
         "auth_file_missing": (
             "秘密の値のファイル {path} が見つかりません。ファイルができるまで、"
@@ -310,6 +377,38 @@ MESSAGES: dict[str, dict[str, str]] = {
             "env takes the name of an environment variable (ASCII letters, digits and _, e.g. "
             "MIRAI_CAL_TOKEN). If you wrote the token itself here, delete it and have it changed."
         ),
+        "network_verify": (
+            "certificate checks cannot be turned off for the whole school; write verify = false "
+            "in the [[sources]] entry that really needs it. If a TLS-inspecting proxy is the "
+            'cause, set ca_bundle to its CA certificate or trust = "system" instead.'
+        ),
+        "bad_trust": (
+            '"{value}" is not allowed; use one of {known} '
+            "(certifi: the public CAs shipped with the kiosk, system: the operating system's "
+            "certificate store)."
+        ),
+        "bad_proxy": '"{value}" is not a proxy URL; write it like "http://proxy.example.jp:8080".',
+        "bad_proxy_scheme": 'a "{scheme}://" proxy cannot be used; use one of {known}.',
+        "proxy_needs_socks": (
+            "this build cannot use a SOCKS proxy (it needs the socksio package); use an "
+            "http:// proxy or ask IT."
+        ),
+        "proxy_credentials": (
+            "never put the proxy's user name or password in the config file: anyone who opens it "
+            "can read them. Remove the proxy line and set the environment variable HTTPS_PROXY "
+            "(http://user:password@proxy:port) instead."
+        ),
+        "bad_no_proxy": (
+            '"{value}" is not a host name; write it like komu.school.local, .school.local or '
+            "10.1.2.3."
+        ),
+        "no_proxy_range": (
+            "ranges ({value}) cannot be used; list each host name or IP address, or a domain "
+            "(.school.local)."
+        ),
+        "client_key_without_cert": (
+            "client_key alone cannot be used; add client_cert (the client certificate file)."
+        ),
         "only_for_kind": "{key} only applies to kind = {kinds} sources; this line has no effect.",
         "field_not_for_role": 'field "{value}" is not used for role = "{role}" (used: {known}).',
         "next_not_remote": "next (paging) only applies to URL sources; a file source ignores it.",
@@ -331,6 +430,35 @@ MESSAGES: dict[str, dict[str, str]] = {
             "use 1 or more (usually 5 to 15)."
         ),
         "auth_not_remote": "auth only applies to https:// sources; a file source ignores it.",
+        "verify_off": (
+            "TLS certificates of this source are NOT checked: anyone on the way can read and "
+            "change what it shows. The log warns at every start too. Remove this line once the "
+            "certificate problem is fixed (for a TLS-inspecting proxy, set ca_bundle or "
+            'trust = "system" under [network]).'
+        ),
+        "verify_not_remote": "verify only applies to https:// sources; a file source ignores it.",
+        "tls_file_missing": (
+            "{key} file {path} not found. Until it is there, https sources show as failing "
+            "(a relative path starts at the config file's folder)."
+        ),
+        "tls_not_a_file": "{key}: {path} is a folder; write the certificate file's path.",
+        "tls_file_unreadable": "cannot read the {key} file {path} ({error}).",
+        "tls_not_certificate": (
+            "{path} is not a certificate; give a CA certificate file in PEM (starting with "
+            "-----BEGIN CERTIFICATE-----) or DER form."
+        ),
+        "tls_key_mismatch": (
+            "the client_key does not belong to the client_cert; put the certificate and the key "
+            "that were issued together."
+        ),
+        "tls_key_encrypted": (
+            "the key {path} is protected by a passphrase, which the kiosk cannot type; remove it "
+            "with openssl (see configs/README.md)."
+        ),
+        "tls_bad_client_cert": (
+            "cannot load the client certificate ({error}); give the certificate and key in PEM "
+            "form (convert a .pfx / .p12 with openssl pkcs12, see configs/README.md)."
+        ),
         "auth_file_missing": (
             "secret file {path} not found. Until it exists this source shows as failing "
             "(a relative path starts at the config file's folder)."

@@ -6,6 +6,7 @@ import string
 import textwrap
 from datetime import date, time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,6 +18,7 @@ from signage.config import (
     Display,
     Issue,
     LineLocator,
+    NetworkConfig,
     PanelConfig,
     Period,
     Schedule,
@@ -848,6 +850,197 @@ def test_messages_have_the_same_keys_and_placeholders_in_both_languages() -> Non
     assert MESSAGES["ja"].keys() == MESSAGES["en"].keys()
     for key, template in MESSAGES["ja"].items():
         assert fields(template) == fields(MESSAGES["en"][key]), key
+
+
+# --- The school network ([network], verify per source) ----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def school_ca() -> Any:
+    trustme = pytest.importorskip("trustme")
+    return trustme.CA()
+
+
+def tls_files(ca: Any, folder: Path) -> dict[str, Path]:
+    """The board's CA, the school's client certificate and key, and a key of another pair."""
+    import trustme
+
+    (folder / "certs").mkdir(exist_ok=True)
+    files = {
+        name: folder / "certs" / name
+        for name in ("board-ca.pem", "school.pem", "school.key", "other.key")
+    }
+    ca.cert_pem.write_to_path(str(files["board-ca.pem"]))
+    issued = ca.issue_cert("school-12.example.jp")
+    issued.cert_chain_pems[0].write_to_path(str(files["school.pem"]))
+    issued.private_key_pem.write_to_path(str(files["school.key"]))
+    trustme.CA().issue_cert("x").private_key_pem.write_to_path(str(files["other.key"]))
+    return files
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "key", "needle"),
+    [
+        ('[network]\nproxie = "http://p:8080"\n', 2, "network.proxie", "もしかして「proxy」?"),
+        ('proxy = "http://p:8080"\n', 1, "proxy", "[network] の下に書きます"),
+        ("[network]\nverify = false\n", 2, "network.verify", "[[sources]] に verify = false"),
+        ('[network]\ntrust = "sytem"\n', 2, "network.trust", "もしかして「system」?"),
+        ('[network]\ntrust = "windows"\n', 2, "network.trust", "certifi, system"),
+        ('[network]\nclient_key = "/k.pem"\n', 2, "network.client_key", "client_cert"),
+        ('[network]\nproxy = "ftp://p:21"\n', 2, "network.proxy", "「ftp://」"),
+        ('[network]\nproxy = "socks4://p:1080"\n', 2, "network.proxy", "http, https"),
+        ('[network]\nproxy = "http://:8080"\n', 2, "network.proxy", "http://proxy.example.jp"),
+        ('[network]\nproxy = "http://p:99999"\n', 2, "network.proxy", "プロキシとして読めません"),
+        ("[network]\nproxy = 8080\n", 2, "network.proxy", "文字列"),
+        ('[network]\nno_proxy = "komu.local"\n', 2, "network.no_proxy", "配列"),
+        ('[network]\nno_proxy = ["10.0.0.0/8"]\n', 2, "network.no_proxy[0]", "範囲"),
+        ('[network]\nno_proxy = ["a b"]\n', 2, "network.no_proxy[0]", "ホスト名として"),
+        (SOURCE + 'verify = "no"\n', 6, "sources[0].verify", "true か false"),
+        (SOURCE + "verify = 0\n", 6, "sources[0].verify", "true か false"),
+    ],
+)
+def test_bad_network_settings(tmp_path: Path, body: str, line: int, key: str, needle: str) -> None:
+    issue = only([i for i in issues_of(tmp_path, body) if i.severity == "error"])
+    assert (issue.line, issue.key, issue.severity) == (line, key, "error")
+    assert needle in issue.message
+
+
+def test_a_socks_proxy_needs_socks_support(tmp_path: Path) -> None:
+    import importlib.util
+
+    issues = issues_of(tmp_path, '[network]\nproxy = "socks5://127.0.0.1:1080"\n')
+    if importlib.util.find_spec("socksio") is not None:
+        assert issues == []
+    else:
+        assert "socksio" in only(issues).message
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_proxy_credentials_are_refused_and_never_repeated(tmp_path: Path, lang: str) -> None:
+    for proxy in ("http://mirai:s3cr3t@proxy:8080", "mirai:s3cr3t@proxy:8080"):
+        issue = only(issues_of(tmp_path, f'[network]\nproxy = "{proxy}"\n', lang=lang))
+        assert (issue.line, issue.key) == (2, "network.proxy")
+        assert "HTTPS_PROXY" in issue.message
+        assert "s3cr3t" not in issue.format() and "mirai" not in issue.format()
+
+
+def test_verify_false_is_a_loud_warning(tmp_path: Path) -> None:
+    path = write(tmp_path, SOURCE + "verify = false\n")
+    config, issues = check_file(path)
+    issue = only(issues)
+    assert (issue.line, issue.key, issue.severity) == (6, "sources[0].verify", "warning")
+    assert "検証しません" in issue.message
+    assert config is not None and config.sources[0].verify is False
+    english = only(check_file(path, "en")[1])
+    assert "NOT checked" in english.message
+
+
+def test_verify_on_a_file_source_has_no_effect(tmp_path: Path) -> None:
+    (tmp_path / "cal.ics").write_text("", encoding="utf-8")
+    body = SOURCE.replace("https://example.com/cal.ics", "cal.ics") + "verify = false\n"
+    issue = only(issues_of(tmp_path, body))
+    assert (issue.line, issue.key, issue.severity) == (6, "sources[0].verify", "warning")
+    assert "URL（https://）の情報源にだけ" in issue.message
+
+
+def test_verify_true_is_the_default_and_may_be_written(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, SOURCE + "verify = true\n" + SOURCE.replace("cal", "b")))
+    assert [source.verify for source in config.sources] == [True, True]
+
+
+def test_missing_certificate_files_are_warnings_with_their_lines(tmp_path: Path) -> None:
+    body = """
+    [network]
+    ca_bundle = "certs/board-ca.pem"
+    client_cert = "certs/school-12.pem"
+    client_key = "certs"
+    """
+    (tmp_path / "certs").mkdir()
+    path = write(tmp_path, body)
+    config, issues = check_file(path)
+    assert [(i.line, i.key, i.severity) for i in issues] == [
+        (2, "network.ca_bundle", "warning"),
+        (3, "network.client_cert", "warning"),
+        (4, "network.client_key", "warning"),
+    ]
+    assert str(tmp_path / "certs" / "board-ca.pem") in issues[0].message
+    assert "見つかりません" in issues[1].message and "フォルダー" in issues[2].message
+    assert config is not None  # the kiosk runs; its https sources show as failing
+
+
+def test_certificate_contents_are_checked(tmp_path: Path, school_ca: Any) -> None:
+    files = tls_files(school_ca, tmp_path)
+    (tmp_path / "certs" / "notes.txt").write_text("the CA is on the USB stick\n")
+    body = """
+    [network]
+    ca_bundle = "certs/notes.txt"
+    client_cert = "certs/school.pem"
+    client_key = "certs/other.key"
+    """
+    issues = issues_of(tmp_path, body)
+    assert [(i.line, i.key, i.severity) for i in issues] == [
+        (2, "network.ca_bundle", "warning"),
+        (3, "network.client_cert", "warning"),
+    ]
+    assert "証明書として読めません" in issues[0].message
+    assert "組になっていません" in issues[1].message
+    english = issues_of(tmp_path, body.replace("other.key", "school.pem"), lang="en")
+    assert [(i.line, i.key) for i in english] == [
+        (2, "network.ca_bundle"),
+        (3, "network.client_cert"),
+    ]
+    assert "cannot load the client certificate" in english[1].message
+    assert files["school.pem"].exists()
+
+
+def test_a_passphrase_protected_key_is_named_without_asking_for_it(
+    tmp_path: Path, school_ca: Any
+) -> None:
+    from cryptography.hazmat.primitives import serialization
+
+    files = tls_files(school_ca, tmp_path)
+    key = serialization.load_pem_private_key(files["school.key"].read_bytes(), None)
+    files["school.key"].write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(b"passphrase"),
+        )
+    )
+    body = '[network]\nclient_cert = "certs/school.pem"\nclient_key = "certs/school.key"\n'
+    issue = only(issues_of(tmp_path, body, lang="en"))
+    assert (issue.line, issue.key, issue.severity) == (3, "network.client_key", "warning")
+    assert "passphrase" in issue.message and "openssl" in issue.message
+
+
+def test_network_settings_round_trip(tmp_path: Path, school_ca: Any) -> None:
+    files = tls_files(school_ca, tmp_path)
+    body = """
+    [network]
+    proxy = "proxy.school.local:8080"
+    no_proxy = ["komu.school.local", ".city.example.lg.jp", "10.1.2.3", "[::1]", "*"]
+    ca_bundle = "certs/board-ca.pem"
+    trust = "system"
+    client_cert = "certs/school.pem"
+    client_key = "certs/school.key"
+    """
+    config, issues = check_file(write(tmp_path, body))
+    assert issues == []
+    assert config is not None
+    assert config.network == NetworkConfig(
+        proxy="http://proxy.school.local:8080",
+        no_proxy=("komu.school.local", ".city.example.lg.jp", "10.1.2.3", "::1", "*"),
+        ca_bundle=str(files["board-ca.pem"]),
+        trust="system",
+        client_cert=str(files["school.pem"]),
+        client_key=str(files["school.key"]),
+    )
+
+
+def test_no_network_table_means_the_defaults(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, SOURCE))
+    assert config.network == NetworkConfig()
+    assert config.network.trust == "certifi" and config.network.proxy is None
 
 
 # --- A valid config ------------------------------------------------------------------------------
