@@ -118,3 +118,29 @@ def test_frozen_render_demo(frozen_signage: Path, tmp_path: Path) -> None:
     pngs = sorted(out.glob("*.png"))
     assert [p.name for p in pngs] == [f"0{n}-{k}.png" for n, k in enumerate(PANELS, start=1)]
     assert all(p.stat().st_size > 20_000 for p in pngs), "a rendered panel looks blank"
+
+
+def test_frozen_check_the_bundles_own_demo_config(frozen_signage: Path, tmp_path: Path) -> None:
+    """scripts/build-bundle.sh checks this file: the demo config as it is inside the bundle."""
+    bundled = frozen_signage.parent / "_internal" / "signage" / "demo" / "signage.toml"
+    assert bundled.is_file()
+    done = run(frozen_signage, "check", str(bundled), cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_frozen_check_reports_file_and_line(frozen_signage: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "school.toml"
+    broken.write_text('[school]\nname = "テスト小学校"\ntimezone = "Mars/Olympus"\n', "utf-8")
+    done = run(frozen_signage, "check", str(broken), cwd=tmp_path)
+    assert done.returncode == 2
+    assert f"{broken}:3: school.timezone:" in done.stdout, done.stdout + done.stderr
+
+
+def test_bundle_leaves_out_what_the_kiosk_does_not_use(frozen_signage: Path) -> None:
+    internal = frozen_signage.parent / "_internal"
+    names = {p.relative_to(internal).as_posix() for p in internal.rglob("*")}
+    for unwanted in ("pytest", "_pytest", "pytestqt", "PySide6/Qt/translations", "setuptools"):
+        assert not any(n == unwanted or n.startswith(unwanted + "/") for n in names), unwanted
+    for module in ("QtNetwork", "QtQml", "QtQuick", "QtSvg", "QtWebEngineCore", "QtPdf"):
+        assert not any(module in n for n in names), f"{module} is in the bundle"
+    assert any(n.startswith("tzdata/") for n in names), "tzdata: Windows has no zoneinfo"
