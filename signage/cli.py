@@ -18,7 +18,14 @@ from pathlib import Path
 from signage import __version__, logs
 from signage.cache import default_cache_dir
 from signage.clock import Clock, FixedClock, SystemClock
-from signage.config import Config, check_file, default_config_path, find_config, load_config
+from signage.config import (
+    Config,
+    check_file,
+    default_config_path,
+    find_config,
+    is_url,
+    load_config,
+)
 from signage.errors import ConfigError
 from signage.runtime import Runtime
 
@@ -27,6 +34,11 @@ USAGE_ERROR = 2
 
 class UsageError(Exception):
     pass
+
+
+def config_location(value: str) -> Path | str:
+    """A config argument: a path, or an http(s) URL kept as text (a central config)."""
+    return value.strip() if is_url(value) else Path(value)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,7 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     def source_args(p: argparse.ArgumentParser) -> None:
         group = p.add_mutually_exclusive_group()
-        group.add_argument("--config", type=Path, help="the school's TOML config")
+        group.add_argument(
+            "--config", type=config_location, help="the school's TOML config (a path or a URL)"
+        )
         group.add_argument("--demo", action="store_true", help="use the embedded demo data")
 
     run = sub.add_parser("run", help="start the kiosk")
@@ -54,7 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     render.add_argument("--at", help="the moment to show, e.g. 2026-11-24T09:18")
 
     check = sub.add_parser("check", help="validate config files")
-    check.add_argument("files", nargs="+", type=Path)
+    check.add_argument("files", nargs="+", type=config_location)
     check.add_argument("--lang", choices=("ja", "en"), help="message language (default ja)")
 
     agenda = sub.add_parser("agenda", help="print the agenda")
@@ -63,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     agenda.add_argument("--days", type=int, default=1)
     agenda.add_argument("--at", help="the moment to use as now")
     agenda.add_argument("--json", action="store_true")
+
+    schema = sub.add_parser("schema", help="print the config's JSON Schema (for editors)")
+    schema.add_argument("--out", type=Path, help="write it to this file (UTF-8) instead")
     return parser
 
 
@@ -75,22 +92,31 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "check":
             return cmd_check(args.files, args.lang)
+        if args.command == "schema":
+            return cmd_schema(args.out)
         if args.command == "run":
             return cmd_run(args)
         if args.command == "render":
             return cmd_render(args)
         return cmd_agenda(args)
     except (UsageError, ConfigError) as exc:
-        print(f"signage: {exc}", file=sys.stderr)
+        # One line of reason, then (for a config) each problem on its own line.
+        print(f"signage: {str(exc).splitlines()[0]}", file=sys.stderr)
         for issue in getattr(exc, "issues", []):
             print(issue.format(), file=sys.stderr)
         return USAGE_ERROR
 
 
-def cmd_check(files: list[Path], lang: str | None) -> int:
+def cmd_check(files: list[Path | str], lang: str | None) -> int:
+    from signage import central
+
     status = 0
     for path in files:
-        _, issues = check_file(path, lang)
+        if central.is_layered(path):  # fetches the layers (or uses the saved copies)
+            issues = central.check(path, lang)
+        else:
+            assert isinstance(path, Path)
+            _, issues = check_file(path, lang)
         for issue in issues:
             print(issue.format())
         if issues:
@@ -111,6 +137,14 @@ def load(args: argparse.Namespace, today: date) -> Loaded:
     if path is None and not args.demo:
         path = find_config()
     if path is not None:
+        from signage import central
+
+        if central.is_layered(path):
+            config, layered = central.load(path)
+            # The kiosk's Supervisor shows the state of the layers live; a still picture here.
+            notes = layered.notes if args.command != "run" else ()
+            return Loaded(config, notes, central.cache_dir_for(path))
+        assert isinstance(path, Path)
         config = load_config(path)
         return Loaded(config, (), default_cache_dir(config.path))
     if not args.demo and args.command != "run":
@@ -124,6 +158,18 @@ def load(args: argparse.Namespace, today: date) -> Loaded:
     if not args.demo:
         note += f"：学校の設定ファイルを {default_config_path()} に置いてください"
     return Loaded(config, (note,))
+
+
+def cmd_schema(out: Path | None) -> int:
+    from signage.schema import schema_json
+
+    if out is None:
+        # ASCII escapes where the console cannot show Japanese (a cp932 Windows console).
+        ascii_only = (sys.stdout.encoding or "").lower().replace("-", "") != "utf8"
+        print(schema_json(ensure_ascii=ascii_only))
+    else:
+        out.write_text(schema_json() + "\n", encoding="utf-8")
+    return 0
 
 
 def demo_today(clock: Clock) -> date:

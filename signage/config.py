@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -35,7 +35,11 @@ from signage.model import ABSENCE_KINDS, PRIORITIES, ROLES
 
 __all__ = [
     "AUTH_TYPES",
+    "CENTRAL_KEYS",
+    "DEFAULT_CENTRAL_REFRESH_MINUTES",
+    "DEFAULT_HEARTBEAT_MINUTES",
     "DEFAULT_PANELS",
+    "HEARTBEAT_KEYS",
     "FIELD_NAMES",
     "LANGUAGES",
     "NAME_MODES",
@@ -48,27 +52,36 @@ __all__ = [
     "WEEKDAYS",
     "Auth",
     "Bell",
+    "Central",
     "Config",
     "Display",
+    "Heartbeat",
     "Issue",
     "LineLocator",
     "NetworkConfig",
     "PanelConfig",
     "Period",
+    "Places",
     "Schedule",
     "School",
     "SourceConfig",
     "VALUE_CHOICES",
     "Visits",
+    "check_data",
     "check_file",
     "check_text",
+    "decode_config",
     "default_config_path",
     "default_refresh_minutes",
+    "file_language",
     "find_config",
     "format_key_path",
     "load_config",
+    "is_url",
     "message_language",
+    "parse_config",
     "proxy_schemes",
+    "resolve_path",
 ]
 
 log = logging.getLogger(__name__)
@@ -304,6 +317,42 @@ class NetworkConfig:
     client_key: str | None = None
 
 
+DEFAULT_CENTRAL_REFRESH_MINUTES = 30.0
+
+
+@dataclass(frozen=True)
+class Central:
+    """[central]: the layers this config is built on (signage.central merges them).
+
+    `base`: the layers (absolute paths or http(s) URLs), applied first, in order; this file's
+    own keys override them. `refresh_minutes`: how often the running kiosk fetches them again.
+    `auth`: credentials for fetching the layers named here. `drop`: ids of the layers' sources
+    this file leaves out. In a merged config, `Config.central` is the merged [central] table.
+    """
+
+    base: tuple[str, ...] = ()
+    refresh_minutes: float = DEFAULT_CENTRAL_REFRESH_MINUTES
+    auth: Auth | None = None
+    drop: tuple[str, ...] = ()
+
+
+DEFAULT_HEARTBEAT_MINUTES = 5.0
+
+
+@dataclass(frozen=True)
+class Heartbeat:
+    """[heartbeat]: where the running kiosk reports its health (signage.central.send_heartbeat).
+
+    Every `minutes`, a JSON status (version, sources ok or stale, last refresh, the config's
+    layers) is POSTed to `url`, with `auth` like a source's; `name` tells the screens apart
+    (None: the PC's host name)."""
+
+    url: str
+    minutes: float = DEFAULT_HEARTBEAT_MINUTES
+    auth: Auth | None = None
+    name: str | None = None
+
+
 DEFAULT_PANELS: tuple[PanelConfig, ...] = (
     PanelConfig("today", 20),
     PanelConfig("week", 15),
@@ -322,6 +371,11 @@ class Config:
     visits: Visits = Visits()
     network: NetworkConfig = NetworkConfig()
     path: Path | None = None
+    # Central configuration: the [central] table (None: none), and the https URL the config
+    # came from when it was given as a URL (`--config https://…`; `path` is then None).
+    central: Central | None = None
+    url: str | None = None
+    heartbeat: Heartbeat | None = None
 
 
 @dataclass(frozen=True)
@@ -355,14 +409,31 @@ def default_config_path(env: Mapping[str, str] | None = None, platform: str | No
     return base / "signage" / "signage.toml"
 
 
-def find_config(env: Mapping[str, str] | None = None) -> Path | None:
-    """$SIGNAGE_CONFIG even if missing (so the caller reports it), else the platform file if any."""
+def find_config(env: Mapping[str, str] | None = None) -> Path | str | None:
+    """$SIGNAGE_CONFIG even if missing (so the caller reports it), else the platform file if any.
+
+    An http(s) URL in $SIGNAGE_CONFIG is returned as text (the whole config is remote)."""
     env = os.environ if env is None else env
     explicit = env.get("SIGNAGE_CONFIG")
     if explicit:
+        if is_url(explicit):
+            return explicit.strip()
         return Path(explicit).expanduser()
     path = default_config_path(env)
     return path if path.is_file() else None
+
+
+def is_url(text: str) -> bool:
+    """Whether `text` is an http(s) URL rather than a path."""
+    return text.strip().lower().startswith(("http://", "https://"))
+
+
+def resolve_path(raw: str, base: Path) -> Path:
+    """A local path, made absolute from `base` (`~` expanded) and normalised."""
+    file = Path(raw.strip()).expanduser()
+    if not file.is_absolute():
+        file = base / file
+    return Path(os.path.normpath(file))
 
 
 def _home(env: Mapping[str, str]) -> Path:
@@ -471,6 +542,19 @@ class LineLocator:
             path = path[:-1]
         return 1
 
+    def place(self, path: KeyPath) -> tuple[str | None, int, KeyPath]:
+        """Where an issue at `path` is reported: (file, None for the checked file), line, path."""
+        return None, self.line(path), path
+
+
+class Places(Protocol):
+    """Where the checker reports an issue at a key path: a `LineLocator` for one file, or a map
+    over the layers of a merged config (signage.central), which names each layer's own file."""
+
+    def line(self, path: KeyPath) -> int: ...
+
+    def place(self, path: KeyPath) -> tuple[str | None, int, KeyPath]: ...
+
 
 def format_key_path(path: KeyPath) -> str:
     """("sources", 2, "kind") -> "sources[2].kind"; odd keys are quoted as TOML would."""
@@ -486,7 +570,21 @@ def format_key_path(path: KeyPath) -> str:
 
 # --- The checker ---------------------------------------------------------------------------------
 
-_TOP_KEYS = ("school", "display", "visits", "bell", "network", "sources", "panels")
+_TOP_KEYS = (
+    "school",
+    "display",
+    "visits",
+    "bell",
+    "network",
+    "sources",
+    "panels",
+    "central",
+    "heartbeat",
+)
+# [central]: the layers (signage.central) this file is built on.
+CENTRAL_KEYS: tuple[str, ...] = ("base", "refresh_minutes", "auth", "drop")
+# [heartbeat]: where the kiosk reports its health.
+HEARTBEAT_KEYS: tuple[str, ...] = ("url", "minutes", "auth", "name")
 # In this order for "belongs under [section]": a stray top-level `days` is the bell's.
 _SECTION_KEYS: dict[str, tuple[str, ...]] = {
     "school": ("name", "timezone"),
@@ -615,11 +713,17 @@ def _is_type(kind: str, value: object) -> bool:
 class _Checker:
     """One pass over the parsed data: collects issues and builds the config from what is valid."""
 
-    def __init__(self, file: str, locator: LineLocator, lang: str, base: Path) -> None:
+    def __init__(
+        self, file: str, locator: Places, lang: str, base: Path, partial: bool = False
+    ) -> None:
         self.file = file
         self.locator = locator
         self.lang = lang
         self.base = base
+        # A layer of a central config, checked on its own: checks that another layer may
+        # complete (display on without off, client_key without client_cert, a source's kind,
+        # role and url) are left to the check of the merged config.
+        self.partial = partial
         self.issues: list[Issue] = []
 
     # Reporting.
@@ -630,8 +734,12 @@ class _Checker:
     def report(
         self, path: KeyPath, message: str, *, line: int | None = None, severity: str = "error"
     ) -> None:
-        where = self.locator.line(path) if line is None else line
-        self.issues.append(Issue(self.file, where, format_key_path(path), message, severity))
+        file, where, shown = self.locator.place(path)
+        if line is not None:
+            where = line
+        self.issues.append(
+            Issue(file or self.file, where, format_key_path(shown), message, severity)
+        )
 
     def hint(self, value: str, choices: Iterable[str]) -> str:
         suggestion = _suggest(value, choices)
@@ -773,6 +881,8 @@ class _Checker:
             visits=self.visits(data),
             network=self.network(data),
             path=config_path,
+            central=self.central(data),
+            heartbeat=self.heartbeat(data),
         )
 
     def school(self, data: Mapping[str, Any]) -> School:
@@ -804,7 +914,9 @@ class _Checker:
             return Schedule()
         on = self.time_value(table, path, "on")
         off = self.time_value(table, path, "off")
-        if ("on" in table) != ("off" in table):
+        if self.partial and (on is None or off is None):
+            pass  # another layer may give the other one: the merged config is checked
+        elif ("on" in table) != ("off" in table):
             present, missing = ("on", "off") if "on" in table else ("off", "on")
             self.report(path + (present,), self.say("schedule_needs_both", missing=missing))
         elif on is not None and off is not None and off <= on:
@@ -954,11 +1066,14 @@ class _Checker:
                     self.report(path + ("id",), message)
                 else:
                     first_line[source_id] = line
+            # A layer's source may only refine a base layer's source of its id (e.g. `match`):
+            # whether it has all it needs is checked on the merged config.
+            required = not self.partial
             kind = self.choice(
-                entry, path, "kind", SOURCE_KINDS, "unknown_source_kind", required=True
+                entry, path, "kind", SOURCE_KINDS, "unknown_source_kind", required=required
             )
-            role = self.choice(entry, path, "role", ROLES, "unknown_role", required=True)
-            url = self.text_value(entry, path, "url", required=True)
+            role = self.choice(entry, path, "role", ROLES, "unknown_role", required=required)
+            url = self.text_value(entry, path, "url", required=required)
             location = self.location(url, path + ("url",), kind) if url is not None else None
             remote = location is not None and location.startswith(("http://", "https://"))
             match = self.value(entry, path, "match", "text")
@@ -1027,7 +1142,7 @@ class _Checker:
         ca_bundle = self.tls_file(table, path, "ca_bundle")
         cert = self.tls_file(table, path, "client_cert")
         key = self.tls_file(table, path, "client_key")
-        if key is not None and "client_cert" not in table:
+        if key is not None and "client_cert" not in table and not self.partial:
             self.report(path + ("client_key",), self.say("client_key_without_cert"))
         self.tls_contents(path, ca_bundle, cert, key)
         return NetworkConfig(
@@ -1306,10 +1421,7 @@ class _Checker:
 
     def resolve(self, raw: str) -> Path:
         """A local path, made absolute from the config file's folder (`~` expanded)."""
-        file = Path(raw.strip()).expanduser()
-        if not file.is_absolute():
-            file = self.base / file
-        return Path(os.path.normpath(file))
+        return resolve_path(raw, self.base)
 
     def location(self, url: str, path: KeyPath, kind: str | None = None) -> str | None:
         """An http(s) URL as is (webcal:// read as https://), or a path made absolute.
@@ -1371,6 +1483,99 @@ class _Checker:
                 out.append(PanelConfig(kind, seconds or PanelConfig.seconds))
         return tuple(out)
 
+    # Central configuration ([central]).
+
+    def central(self, data: Mapping[str, Any]) -> Central | None:
+        """The layers this file is built on; signage.central fetches and merges them."""
+        if "central" not in data:
+            return None
+        table, path = self.value(data, (), "central", "table"), ("central",)
+        if table is None:
+            return None
+        self.unknown_keys(table, path, CENTRAL_KEYS)
+        base: list[str] = []
+        for index, value in enumerate(self.value(table, path, "base", "array") or []):
+            where = path + ("base", index)
+            if not isinstance(value, str):
+                expected = self.say("type.text")
+                self.report(
+                    where, self.say("wrong_type", expected=expected, actual=self.describe(value))
+                )
+            elif not value.strip():
+                self.report(where, self.say("empty_value"))
+            elif (location := self.layer_location(value, where)) is not None:
+                base.append(location)
+        refresh = self.positive(table, path, "refresh_minutes")
+        if refresh is not None and refresh < 1:
+            message = self.say("refresh_too_often", value=self.describe(table["refresh_minutes"]))
+            self.report(path + ("refresh_minutes",), message, severity="warning")
+        drop: list[str] = []
+        for index, value in enumerate(self.value(table, path, "drop", "array") or []):
+            where = path + ("drop", index)
+            if not isinstance(value, str):
+                expected = self.say("type.text")
+                self.report(
+                    where, self.say("wrong_type", expected=expected, actual=self.describe(value))
+                )
+            elif not _ID.match(value):
+                self.report(where, self.say("bad_id", value=value))
+            else:
+                drop.append(value)
+        return Central(
+            base=tuple(base),
+            refresh_minutes=refresh or DEFAULT_CENTRAL_REFRESH_MINUTES,
+            auth=self.auth(table, path),
+            drop=tuple(drop),
+        )
+
+    def heartbeat(self, data: Mapping[str, Any]) -> Heartbeat | None:
+        """Where the kiosk reports its health: an http(s) URL, how often, with what auth."""
+        if "heartbeat" not in data:
+            return None
+        table, path = self.value(data, (), "heartbeat", "table"), ("heartbeat",)
+        if table is None:
+            return None
+        self.unknown_keys(table, path, HEARTBEAT_KEYS)
+        url = self.text_value(table, path, "url", required=not self.partial)
+        if url is not None:
+            try:
+                host = urlsplit(url.strip()).hostname if is_url(url) else None
+            except ValueError:
+                host = None
+            if not host:
+                self.report(path + ("url",), self.say("bad_url", value=url))
+                url = None
+        minutes = self.positive(table, path, "minutes")
+        name = self.text_value(table, path, "name")
+        auth = self.auth(table, path)
+        if url is None:
+            return None
+        return Heartbeat(
+            url=url.strip(),
+            minutes=minutes or DEFAULT_HEARTBEAT_MINUTES,
+            auth=auth,
+            name=name.strip() if name is not None else None,
+        )
+
+    def layer_location(self, raw: str, path: KeyPath) -> str | None:
+        """A layer: an http(s) URL as is, or a local path made absolute."""
+        stripped = raw.strip()
+        if is_url(stripped):
+            try:
+                host = urlsplit(stripped).hostname
+            except ValueError:
+                host = None
+            if not host:
+                self.report(path, self.say("bad_url", value=raw))
+                return None
+            if stripped.lower().startswith("http://"):
+                self.report(path, self.say("central_http"), severity="warning")
+            return stripped
+        if _SCHEME.match(stripped):
+            self.report(path, self.say("bad_url", value=raw))
+            return None
+        return str(self.resolve(stripped))
+
 
 def _is_ip(host: str) -> bool:
     try:
@@ -1425,6 +1630,57 @@ def load_config(path: Path, lang: str | None = None) -> Config:
     return config
 
 
+def decode_config(raw: bytes, file: str, lang: str) -> tuple[str | None, list[Issue]]:
+    """The text of a config file's bytes (UTF-8, a byte-order mark allowed), or the issue."""
+    try:
+        # utf-8-sig: Windows Notepad may write a byte-order mark, which tomllib refuses.
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return None, [Issue(file, line, "(file)", text(lang, "not_utf8"))]
+
+
+def parse_config(source: str, file: str, lang: str) -> tuple[dict[str, Any] | None, list[Issue]]:
+    """The TOML data of a config text, or the syntax issue (with its line)."""
+    try:
+        return tomllib.loads(source), []
+    except tomllib.TOMLDecodeError as error:
+        if match := _SYNTAX_AT.match(str(error)):
+            detail, line, column = match.group(1), int(match.group(2)), int(match.group(3))
+        else:  # "(at end of document)": point just past the last line's text
+            lines = source.splitlines() or [""]
+            detail = str(error).removesuffix(" (at end of document)")
+            line, column = len(lines), len(lines[-1]) + 1
+        message = text(lang, "toml_syntax", column=column, detail=detail)
+        return None, [Issue(file, line, "(syntax)", message)]
+
+
+def check_data(
+    data: Mapping[str, Any],
+    file: str,
+    places: Places,
+    lang: str,
+    base: Path,
+    *,
+    config_path: Path | None = None,
+    partial: bool = False,
+) -> tuple[Config, list[Issue]]:
+    """Check parsed TOML data: the config built from what is valid, and every issue (sorted by
+    line). The config is returned even when an issue is an error: the caller decides.
+
+    `places` says where an issue is (file, line); `partial` checks one layer of a central
+    config on its own (see `_Checker`)."""
+    checker = _Checker(file, places, lang, base, partial=partial)
+    config = checker.run(data, config_path)
+    # Stable sort: file order, and within a line the order the checker found them.
+    return config, sorted(checker.issues, key=lambda issue: issue.line)
+
+
+def file_language(data: Mapping[str, Any], lang: str | None = None) -> str:
+    """The language of the messages: `lang`, $SIGNAGE_LANG, the file's own, else Japanese."""
+    return _chosen_language(lang) or _file_language(data) or "ja"
+
+
 def _check_file(path: Path, lang: str | None) -> tuple[Config | None, list[Issue], str]:
     file = str(path)
     language = message_language(lang)
@@ -1435,12 +1691,9 @@ def _check_file(path: Path, lang: str | None) -> tuple[Config | None, list[Issue
     except OSError as error:
         message = text(language, "file_unreadable", error=error.strerror or error)
         return None, [Issue(file, 1, "(file)", message)], language
-    try:
-        # utf-8-sig: Windows Notepad may write a byte-order mark, which tomllib refuses.
-        source = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw[: error.start].count(b"\n") + 1
-        return None, [Issue(file, line, "(file)", text(language, "not_utf8"))], language
+    source, issues = decode_config(raw, file, language)
+    if source is None:
+        return None, issues, language
     absolute = path.resolve()
     return _check_text(source, file, absolute.parent, lang, absolute)
 
@@ -1448,23 +1701,13 @@ def _check_file(path: Path, lang: str | None) -> tuple[Config | None, list[Issue
 def _check_text(
     source: str, file: str, base: Path, lang: str | None, config_path: Path | None
 ) -> tuple[Config | None, list[Issue], str]:
-    try:
-        data = tomllib.loads(source)
-    except tomllib.TOMLDecodeError as error:
-        language = message_language(lang)
-        if match := _SYNTAX_AT.match(str(error)):
-            detail, line, column = match.group(1), int(match.group(2)), int(match.group(3))
-        else:  # "(at end of document)": point just past the last line's text
-            lines = source.splitlines() or [""]
-            detail = str(error).removesuffix(" (at end of document)")
-            line, column = len(lines), len(lines[-1]) + 1
-        message = text(language, "toml_syntax", column=column, detail=detail)
-        return None, [Issue(file, line, "(syntax)", message)], language
-    language = _chosen_language(lang) or _file_language(data) or "ja"
-    checker = _Checker(file, LineLocator(source), language, base)
-    config = checker.run(data, config_path)
-    # Stable sort: file order, and within a line the order the checker found them.
-    issues = sorted(checker.issues, key=lambda issue: issue.line)
+    data, issues = parse_config(source, file, message_language(lang))
+    if data is None:
+        return None, issues, message_language(lang)
+    language = file_language(data, lang)
+    config, issues = check_data(
+        data, file, LineLocator(source), language, base, config_path=config_path
+    )
     if any(issue.severity == "error" for issue in issues):
         return None, issues, language
     return config, issues, language

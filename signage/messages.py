@@ -244,6 +244,35 @@ MESSAGES: dict[str, dict[str, str]] = {
             "クライアント証明書を読めません（{error}）。PEM 形式の証明書と鍵を置いてください"
             "（.pfx / .p12 なら openssl pkcs12 で変換します。手順は configs/README.md）。"
         ),
+        # Central configuration ([central]: layers from the board of education).
+        "central_http": (
+            "http:// の設定は途中で書き換えられるおそれがあります。"
+            "https:// の URL を使ってください。"
+        ),
+        "layer_relative_file": (
+            "「{value}」は相対パスです。URL から読む設定では、この PC のファイルは"
+            "絶対パス（例: C:\\signage\\certs\\board-ca.pem）で書いてください。"
+        ),
+        "central_cycle": (
+            "「{value}」は、この設定自身をもとにしています（循環）。base から外してください。"
+        ),
+        "central_too_deep": "土台の設定の重なりが深すぎます（{limit} 段まで）。",
+        "drop_unknown": (
+            "土台の設定に id「{value}」の情報源はありません。id の綴りを確かめてください。"
+        ),
+        "layer_unreachable": (
+            "{name} を取得できません（{error}）。前回 {when} に取得した写しを使います。"
+        ),
+        "layer_unreachable_no_copy": (
+            "{name} を取得できません（{error}）。保存された写しもないため、"
+            "この設定なしで表示します。"
+        ),
+        "layer_invalid_copy": (
+            "{name} に誤りがあるため、前回 {when} に取得した正しい写しを使います。"
+        ),
+        "layer_invalid_no_copy": (
+            "{name} に誤りがあり、正しい写しもないため、この設定なしで表示します。"
+        ),
         "auth_file_missing": (
             "秘密の値のファイル {path} が見つかりません。ファイルができるまで、"
             "この情報源は「取得できない」と表示されます"
@@ -458,6 +487,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "tls_bad_client_cert": (
             "cannot load the client certificate ({error}); give the certificate and key in PEM "
             "form (convert a .pfx / .p12 with openssl pkcs12, see configs/README.md)."
+        ),
+        "central_http": "an http:// layer can be changed on its way; use an https:// URL.",
+        "layer_relative_file": (
+            '"{value}" is a relative path; a layer read from a URL must name files on this PC '
+            "by their full path (e.g. C:\\signage\\certs\\board-ca.pem)."
+        ),
+        "central_cycle": '"{value}" is built on this file itself (a loop); remove it from base.',
+        "central_too_deep": "the layers are nested too deep (at most {limit} levels).",
+        "drop_unknown": 'no source of the base layers has the id "{value}"; check its spelling.',
+        "layer_unreachable": "cannot fetch {name} ({error}); using the copy fetched {when}.",
+        "layer_unreachable_no_copy": (
+            "cannot fetch {name} ({error}) and there is no saved copy; running without it."
+        ),
+        "layer_invalid_copy": ("{name} has errors; using the last good copy, fetched {when}."),
+        "layer_invalid_no_copy": (
+            "{name} has errors and there is no good copy; running without it."
         ),
         "auth_file_missing": (
             "secret file {path} not found. Until it exists this source shows as failing "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import string
 import textwrap
+import tomllib
 from datetime import date, time
 from pathlib import Path
 from typing import Any
@@ -1166,12 +1167,136 @@ def test_the_example_school_config_is_clean() -> None:
     assert config.sources and all(source.is_remote for source in config.sources)
 
 
+# --- [central]: the layers a config is built on ------------------------------------------------
+
+
+def test_central_table_is_checked(tmp_path: Path) -> None:
+    issues = issues_of(
+        tmp_path,
+        """
+        [central]
+        base = ["https://board.example.jp/district.toml", "ftp://board/x.toml", 3,
+                "http://board.example.jp/plain.toml"]
+        refresh_minutes = "30"
+        drop = ["ict visits"]
+        auth = { type = "bearer", token = "abc" }
+        bases = []
+        """,
+    )
+    assert [(i.line, i.key, i.severity) for i in issues] == [
+        (2, "central.base[1]", "error"),
+        (2, "central.base[2]", "error"),
+        (2, "central.base[3]", "warning"),
+        (4, "central.refresh_minutes", "error"),
+        (5, "central.drop[0]", "error"),
+        (6, "central.auth.token", "error"),
+        (6, "central.auth", "error"),
+        (7, "central.bases", "error"),
+    ]
+    assert "ftp://board/x.toml" in issues[0].message
+    assert "https://" in issues[2].message  # plain http can be changed on its way
+    assert all("abc" not in i.message for i in issues)  # a secret is never quoted
+    assert "もしかして「base」" in issues[7].message
+
+
+def test_central_settings_are_read(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        """
+        [central]
+        base = ["https://board.example.jp/district.toml", "../shared/district.toml"]
+        auth = { type = "bearer", env = "SIGNAGE_BOARD_TOKEN" }
+        drop = ["ict-visits"]
+        """,
+    )
+    config, issues = check_file(path)
+    assert issues == [] and config is not None and config.central is not None
+    assert config.central.base == (
+        "https://board.example.jp/district.toml",
+        str(tmp_path.parent / "shared" / "district.toml"),
+    )
+    assert config.central.refresh_minutes == 30
+    assert config.central.auth == Auth(type="bearer", env="SIGNAGE_BOARD_TOKEN")
+    assert config.central.drop == ("ict-visits",)
+    assert check_file(write(tmp_path, SOURCE, "plain.toml"))[0].central is None  # type: ignore[union-attr]
+
+
+def test_a_layer_checked_alone_leaves_what_another_layer_may_give() -> None:
+    from signage.config import check_data
+
+    source = textwrap.dedent(
+        """
+        [display]
+        off = "18:00"
+
+        [network]
+        client_key = "/etc/ssl/school.key"
+
+        [[sources]]
+        id = "ict-visits"
+        match = "みらい小"
+        """
+    ).lstrip("\n")
+    data = tomllib.loads(source)
+    _, alone = check_data(data, "s.toml", LineLocator(source), "en", Path("/"), partial=True)
+    assert [i.key for i in alone if i.severity == "error"] == []
+    _, whole = check_data(data, "s.toml", LineLocator(source), "en", Path("/"))
+    assert [i.key for i in whole if i.severity == "error"] == [
+        "display.off",
+        "network.client_key",
+        "sources[0].kind",
+        "sources[0].role",
+        "sources[0].url",
+    ]
+
+
+def test_heartbeat_table_is_checked(tmp_path: Path) -> None:
+    issues = issues_of(
+        tmp_path,
+        """
+        [heartbeat]
+        url = "board.example.jp/heartbeat"
+        minutes = 0
+        interval = 5
+        """,
+    )
+    assert [(i.line, i.key) for i in issues] == [
+        (2, "heartbeat.url"),
+        (3, "heartbeat.minutes"),
+        (4, "heartbeat.interval"),
+    ]
+    path = write(
+        tmp_path,
+        """
+        [heartbeat]
+        url = "https://board.example.jp/signage/heartbeat"
+        auth = { type = "bearer", env = "SIGNAGE_BOARD_TOKEN" }
+        """,
+    )
+    config, issues = check_file(path)
+    assert issues == [] and config is not None and config.heartbeat is not None
+    assert config.heartbeat.url == "https://board.example.jp/signage/heartbeat"
+    assert config.heartbeat.minutes == 5 and config.heartbeat.name is None
+
+
+def test_the_example_district_base_is_clean() -> None:
+    config, issues = check_file(EXAMPLE.with_name("district-base.toml"))
+    assert [issue.format() for issue in issues] == []
+    assert config is not None and config.central is None
+    assert {source.id for source in config.sources} == {"ict-visits", "board-city-notices"}
+
+
 # --- Where the config lives ----------------------------------------------------------------------
 
 
 def test_find_config_prefers_signage_config_even_when_missing(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere.toml"
     assert find_config({"SIGNAGE_CONFIG": str(missing)}) == missing
+
+
+def test_find_config_keeps_a_url(tmp_path: Path) -> None:
+    url = "https://board.example.jp/signage/mirai.toml"
+    assert find_config({"SIGNAGE_CONFIG": url}) == url
 
 
 def test_find_config_uses_xdg_config_home(tmp_path: Path) -> None:
