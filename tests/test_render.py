@@ -6,7 +6,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from PySide6.QtGui import QFont, QImage, QRawFont
+from PySide6.QtGui import QFont, QImage, QPainter, QRawFont
 
 from signage.cli import main
 from signage.config import Config, School, SourceConfig
@@ -104,3 +104,98 @@ def test_burn_in_shift_moves_the_screen_a_few_pixels_every_few_minutes():
     }
     assert len(offsets) == 8
     assert all(abs(dx) <= 3 and abs(dy) <= 3 for dx, dy in offsets)
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 720), (3840, 2160)])
+def test_the_every_second_repaint_gives_the_same_pixels_as_a_whole_one(size):
+    """The kiosk repaints only the clock and the bar each second (paint_ticking), over the
+    screen it painted whole: the result must be exactly the whole repaint of that second."""
+    from signage.ui.screen import burn_in_offset, paint_ticking, ticking_rects
+    from signage.ui.theme import Metrics
+
+    ensure_gui()
+    width, height = size
+    config = Config(
+        school=School("テスト小学校"),
+        sources=(SourceConfig("board", "json", "notices", "x.json", "/x.json"),),
+    )
+    # 9:22 puts the burn-in shift off (0, 0), so the shifted geometry is checked too
+    now = datetime(2026, 11, 24, 9, 22, 10, tzinfo=TOKYO)
+    snap = Snapshot("board", (Notice("board", "至急の連絡", priority="urgent"),), fetched_at=now)
+    before = build_view(config, [snap], now)
+    assert burn_in_offset(before, Metrics(height)) != (0, 0)
+    after = replace(before, now=now + timedelta(seconds=1))  # the colon dims
+    kinds = ["today", "notices"]
+    frame = Frame("today", 0.30, kinds, frozenset(kinds))
+    later = replace(frame, progress=0.35)
+    # Qt's first drawing of some large glyphs differs by a shade from the later ones (its
+    # glyph cache fills): compare frames drawn once it is warm, as on a running kiosk.
+    render_image(before, frame, width, height)
+    render_image(after, later, width, height)
+
+    image = render_image(before, frame, width, height)
+    painter = QPainter(image)
+    try:
+        paint_ticking(painter, width, height, after, later)
+    finally:
+        painter.end()
+    whole = render_image(after, later, width, height)
+    assert image == whole
+    # and only those rectangles changed
+    assert image != render_image(before, frame, width, height)
+    clock, bar = ticking_rects(width, height, after)
+    assert clock.width() * clock.height() + bar.width() * bar.height() < width * height * 0.05
+
+
+def test_line_breaking_is_cached_and_breaks_as_before():
+    from signage.ui import draw
+    from signage.ui.theme import Metrics
+
+    ensure_gui()
+    font = Metrics(1080).font(40)
+    text = "本日の職員会議は15:45から会議室で行います。資料は各自印刷してください。" * 3
+    first = draw.wrap(text, font, 700.0, 2)
+    hits = draw._wrapped.cache_info().hits
+    again = draw.wrap(text, QFont(font), 700.0, 2)
+    assert again == first == draw._wrap(text, font, 700.0, 2)
+    assert draw._wrapped.cache_info().hits == hits + 1
+    again.append("changed by a caller")  # a caller's list is its own
+    assert draw.wrap(text, font, 700.0, 2) == first
+    bigger = Metrics(2160).font(40)
+    assert draw.wrap(text, bigger, 700.0) == draw._wrap(text, bigger, 700.0, 0)
+    assert draw._wrapped.cache_info().maxsize == draw.WRAP_CACHE_SIZE
+
+
+def test_the_board_is_paged_once_per_notices_and_size():
+    from PySide6.QtCore import QRectF
+
+    from signage.ui.panels import NoticesPanel
+    from signage.ui.theme import Metrics
+
+    ensure_gui()
+    now = datetime(2026, 11, 24, 9, 0, tzinfo=TOKYO)
+    config = Config(sources=(SourceConfig("board", "json", "notices", "x.json", "/x.json"),))
+    notices = tuple(Notice("board", f"お知らせ{i}", body="本文" * 60) for i in range(10))
+    view = build_view(config, [Snapshot("board", notices, fetched_at=now)], now)
+    later = build_view(config, [Snapshot("board", notices, fetched_at=now)], now.replace(minute=5))
+    rect = QRectF(40, 200, 1840, 700)
+    panel = NoticesPanel(QPainter(), Metrics(1080))
+    pages = panel.pages(rect, view)
+    assert len(pages) > 1
+    assert panel.pages(rect, later) is pages  # a new minute, the same notices: not again
+    other = NoticesPanel(QPainter(), Metrics(720)).pages(QRectF(27, 133, 1226, 466), view)
+    assert other is not pages
+    from signage.ui import panels
+
+    panels._PAGES.clear()
+    assert panel.pages(rect, view) == pages  # worked out again: the same pages
+
+
+def test_the_kiosk_does_not_import_what_its_first_frame_does_not_need():
+    """segno (QR codes) is imported when a notice with a link is first drawn, not at start."""
+    import subprocess
+    import sys
+
+    code = "import sys, signage.ui.app; print('segno' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

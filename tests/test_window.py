@@ -4,11 +4,13 @@ from dataclasses import replace
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QRegion
+from PySide6.QtWidgets import QApplication
 
 from signage.clock import FixedClock
 from signage.config import Config, PanelConfig, School, SourceConfig
-from signage.model import Event, Notice
+from signage.model import Event, Notice, Snapshot
 from signage.runtime import Runtime
 from signage.ui.window import KioskWindow
 
@@ -209,3 +211,150 @@ def test_a_board_of_several_pages_gets_time_for_each(qtbot):
     qtbot.keyClick(window, Qt.Key.Key_Right)
     assert window.frame().panel == "notices"
     assert window.rotator.seconds >= 3 * 8  # configured 10 s, but pages need reading time
+
+
+class PaintRecorder(QObject):
+    """The region of every paint event a widget gets."""
+
+    def __init__(self, widget) -> None:
+        super().__init__()
+        self.regions: list[QRegion] = []
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched, event):  # noqa: N802 (Qt naming)
+        if event.type() == QEvent.Type.Paint:
+            self.regions.append(QRegion(event.region()))
+        return False
+
+
+def settle(qtbot, window):
+    """Shown, and the rebuild that new data or a new size asks for done and painted."""
+    qtbot.waitExposed(window)
+    qtbot.wait(60)
+    QApplication.processEvents()
+
+
+def test_each_second_repaints_only_the_clock_and_the_bar(qtbot):
+    from signage.ui.screen import ticking_rects
+
+    window, mono, clock, _ = make_window(qtbot)
+    settle(qtbot, window)
+    recorder = PaintRecorder(window)
+    regions = recorder.regions
+    for _ in range(3):  # 9:18:01 … 9:18:03, the same panel: only the clock and the bar move
+        mono.t += 1
+        clock.advance(1)
+        window.tick()
+        QApplication.processEvents()
+    assert len(regions) == 3
+    ticking = QRegion()
+    small = 0
+    for rect in ticking_rects(window.width(), window.height(), window.view):
+        ticking += rect
+        small += rect.width() * rect.height()
+    assert small < 0.05 * window.width() * window.height()
+    assert all((region - ticking).isEmpty() for region in regions)
+    # what is on screen is exactly what a whole repaint gives
+    shown = window.screen().grabWindow(window.winId()).toImage()
+    whole = window.grab().toImage()
+    assert shown.convertToFormat(whole.format()) == whole
+
+
+def test_a_new_panel_or_minute_repaints_the_whole_screen(qtbot):
+    window, mono, clock, _ = make_window(qtbot)
+    settle(qtbot, window)
+    recorder = PaintRecorder(window)
+    regions = recorder.regions
+    whole = QRegion(window.rect())
+    mono.t += 20  # the week panel
+    clock.advance(20)
+    window.tick()
+    QApplication.processEvents()
+    assert window.frame().panel == "week"
+    clock.set(clock.now().replace(minute=19, second=0))  # a new minute
+    mono.t += 1
+    window.tick()
+    QApplication.processEvents()
+    assert len(regions) == 2
+    assert all((whole - region).isEmpty() for region in regions)
+
+
+def test_a_dark_screen_is_not_repainted_every_second(qtbot):
+    from signage.config import Display, Schedule
+
+    window, mono, clock, runtime = make_window(qtbot)
+    hours = Schedule(on=time(7, 0), off=time(19, 0), days=(0, 1, 2, 3, 4), holidays=True)
+    config = replace(runtime.config, display=Display(schedule=hours))
+    window.set_runtime(Runtime(config, clock, runtime.sources, runtime.store))
+    clock.set(datetime(2026, 11, 24, 20, 0, tzinfo=TOKYO))
+    window.tick()
+    settle(qtbot, window)
+    recorder = PaintRecorder(window)
+    regions = recorder.regions
+    for _ in range(3):
+        mono.t += 1
+        clock.advance(1)
+        window.tick()
+        QApplication.processEvents()
+    assert not window.screen_on
+    assert regions == []
+
+
+def test_new_data_is_shown_without_waiting_for_the_next_tick(qtbot):
+    window, mono, clock, runtime = make_window(qtbot, with_notices=False)
+    settle(qtbot, window)
+    runtime.store.succeeded("board", (Notice("board", "新しい連絡"),), (), clock.now())
+    # the window's one-second timer is stopped in these tests: only the data can do it
+    qtbot.waitUntil(lambda: "notices" in window.view.available(), timeout=500)
+
+
+def test_the_first_frame_with_data_is_reported_once(qtbot):
+    clock = FixedClock(datetime(2026, 11, 24, 9, 18, tzinfo=TOKYO))
+    config = Config(sources=(SourceConfig("cal", "ics", "events", "cal.ics", "/cal.ics"),))
+    runtime = Runtime.build(config, clock)
+    window = KioskWindow(runtime, monotonic=FakeMonotonic())
+    window.timer.stop()
+    qtbot.addWidget(window)
+    window.resize(640, 360)
+    reports = []
+    window.on_first_data_frame = lambda: reports.append(window.view.now)
+    window.grab()  # no source has fetched yet: a frame, but not one with data
+    assert reports == []
+    runtime.store.succeeded("cal", (), (), clock.now())  # fetched, even if empty
+    window.tick()
+    window.grab()
+    window.grab()
+    assert len(reports) == 1
+
+
+def test_a_long_calendar_is_cut_to_the_days_near_today_without_changing_the_view():
+    from datetime import date
+
+    from signage.ui.window import NEAR_DAYS, near_items
+    from signage.view import build_view
+
+    config = Config(
+        school=School("テスト小学校"),
+        sources=(SourceConfig("cal", "ics", "events", "cal.ics", "/cal.ics"),),
+    )
+    base = datetime(2026, 6, 1, 0, 0, tzinfo=TOKYO)
+    items: list[Event | Notice] = [Notice("cal", "紛れ込んだお知らせ")]
+    for i in range(1500):  # every 7 hours for over a year, an hour or a day and a half long
+        start = base + timedelta(hours=7 * i)
+        end = start + (timedelta(hours=36) if i % 50 == 0 else timedelta(hours=1))
+        items.append(Event("cal", f"予定{i}", start, end))
+    for i in range(0, 400, 9):  # all-day ones, some for weeks; some with no length
+        day = date(2026, 6, 1) + timedelta(days=i)
+        items.append(Event("cal", f"終日{i}", day, day + timedelta(days=i % 40), all_day=True))
+        moment = base + timedelta(days=i, hours=10)
+        items.append(Event("cal", f"瞬間{i}", moment, moment))
+    items.append(Event("cal", "通年", date(2026, 4, 1), date(2027, 4, 1), all_day=True))
+    everything = tuple(items)
+    for offset in range(0, 300, 11):  # weekdays and weekends across the months
+        now = base + timedelta(days=offset, hours=9, minutes=18)
+        near = near_items(everything, now.date(), TOKYO)
+        assert len(near) < len(everything) / 4
+        full_view = build_view(config, [Snapshot("cal", everything, fetched_at=now)], now)
+        near_view = build_view(config, [Snapshot("cal", near, fetched_at=now)], now)
+        assert near_view == full_view, now
+    assert NEAR_DAYS[0] >= 7 and NEAR_DAYS[1] >= 14

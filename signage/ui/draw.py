@@ -1,6 +1,12 @@
-"""Drawing helpers. Text is always laid out as plain text: markup from feeds shows literally."""
+"""Drawing helpers. Text is always laid out as plain text: markup from feeds shows literally.
+
+Line breaking is cached: the same text in the same font and width breaks the same way, so a
+panel shown again (every rotation) or a clock repaint does not lay its text out again.
+"""
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -15,9 +21,20 @@ from PySide6.QtGui import (
 
 from signage.ui import theme
 
+WRAP_CACHE_SIZE = 1024  # a rotation of a full screen needs some 400; the oldest make way
+
 
 def wrap(text: str, font: QFont, width: float, max_lines: int = 0) -> list[str]:
     """Lines of `text` at `width`; past `max_lines` (0 = no limit) the last line ends in …."""
+    return list(_wrapped(text, QFont(font), width, max_lines))  # a copy: the key stays put
+
+
+@lru_cache(maxsize=WRAP_CACHE_SIZE)
+def _wrapped(text: str, font: QFont, width: float, max_lines: int) -> tuple[str, ...]:
+    return tuple(_wrap(text, font, width, max_lines))
+
+
+def _wrap(text: str, font: QFont, width: float, max_lines: int) -> list[str]:
     lines: list[str] = []
     for paragraph in text.splitlines() or [""]:
         layout = QTextLayout(paragraph, font)

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from functools import lru_cache
 
-import segno
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QPainter
 
@@ -27,6 +28,7 @@ from signage.ui.theme import Metrics
 from signage.view import View
 
 PRIORITY_LABEL = {"urgent": "至急", "high": "重要"}
+PAGES_CACHE_SIZE = 8  # board paginations kept (per notices, size): a rotation reuses them
 
 
 def event_when(event: Event) -> str:
@@ -400,7 +402,8 @@ class NoticesPanel(Panel):
         return pages
 
     def pages(self, rect: QRectF, view: View) -> list[list[Piece]]:
-        """The pages of the board in a panel of this rectangle."""
+        """The pages of the board in a panel of this rectangle. Worked out once for the
+        same notices at the same size (the result is shared: do not change it)."""
         m = self.m
         inner = rect.adjusted(
             self.pad,
@@ -408,7 +411,15 @@ class NoticesPanel(Panel):
             -self.pad,
             -self.pad,
         )
-        return self.paginate(inner, view.notices)
+        key = (view.notices, inner.getRect(), m.u, m.family)
+        pages = _PAGES.get(key)
+        if pages is None:
+            pages = _PAGES[key] = self.paginate(inner, view.notices)
+            while len(_PAGES) > PAGES_CACHE_SIZE:
+                _PAGES.popitem(last=False)
+        else:
+            _PAGES.move_to_end(key)
+        return pages
 
     def draw(self, rect: QRectF, view: View, page: float) -> None:
         pages = self.pages(rect, view)
@@ -481,7 +492,7 @@ class NoticesPanel(Panel):
         """A QR code so staff can open the link on a tablet."""
         p = self.p
         p.fillRect(rect, Qt.GlobalColor.white)
-        matrix = segno.make(link, error="m").matrix
+        matrix = qr_matrix(link)
         quiet = 2
         n = len(matrix) + quiet * 2
         cell = rect.width() / n
@@ -498,6 +509,17 @@ class NoticesPanel(Panel):
                             cell + 0.5,
                         )
                     )
+
+
+_PAGES: OrderedDict[tuple[object, ...], list[list[Piece]]] = OrderedDict()
+
+
+@lru_cache(maxsize=32)
+def qr_matrix(link: str) -> tuple[tuple[bool, ...], ...]:
+    """The modules of a link's QR code (made once per link: encoding takes milliseconds)."""
+    import segno  # only the board with a link needs it: not imported at start-up
+
+    return tuple(tuple(bool(v) for v in row) for row in segno.make(link, error="m").matrix)
 
 
 class VisitsPanel(Panel):

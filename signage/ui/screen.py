@@ -8,13 +8,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QFont, QPainter
 
 from signage.jpdate import long_date
 from signage.ui import theme
 from signage.ui.draw import chip, line_height, text_block, text_width
+from signage.ui.fonts import japanese_family
 from signage.ui.panels import PANEL_TITLES, PANELS, NoticesPanel
 from signage.ui.theme import Metrics
 from signage.view import Banner, View
@@ -94,6 +96,48 @@ def paint_screen(painter: QPainter, width: int, height: int, view: View, frame: 
     painter.restore()
 
 
+def ticking_rects(width: int, height: int, view: View) -> tuple[QRect, QRect]:
+    """What changes from one second to the next while nothing else does: the clock (its
+    colon blinks) and the progress bar; in window pixels, the burn-in shift included."""
+    dx, dy = burn_in_offset(view, Metrics(height))
+    clock, _, bar = _ticking_geometry(width, height, japanese_family())
+    return (
+        QRectF(*clock).translated(dx, dy).toAlignedRect(),
+        QRectF(*bar).translated(dx, dy).toAlignedRect(),
+    )
+
+
+def paint_ticking(painter: QPainter, width: int, height: int, view: View, frame: Frame) -> None:
+    """Repaint only the clock and the progress bar, exactly as `paint_screen` paints them,
+    over a screen that `paint_screen` painted for the same panel, data and minute."""
+    m = Metrics(height)
+    clock, (right, top), bar = _ticking_geometry(width, height, m.family)
+    painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+    painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+    painter.translate(*burn_in_offset(view, m))
+    painter.fillRect(QRectF(*clock), theme.BG)
+    paint_clock(painter, right, top, view, m.font(m.clock))
+    painter.fillRect(QRectF(*bar), theme.BG)
+    paint_progress(painter, QRectF(*bar), frame)
+
+
+Box = tuple[float, float, float, float]
+
+
+@lru_cache(maxsize=8)
+def _ticking_geometry(width: int, height: int, family: str) -> tuple[Box, tuple[float, float], Box]:
+    """The clock's box and place, and the bar's strip, at this size (measured once)."""
+    m = Metrics(height)
+    header = QRectF(0, 0, width, m.px(150))
+    box = _clock_box(header, m)
+    strip = _bar_box(width, height, m)
+    return (
+        (box.x(), box.y(), box.width(), box.height()),
+        _clock_place(header, m),
+        (strip.x(), strip.y(), strip.width(), strip.height()),
+    )
+
+
 def notice_pages(width: int, height: int, view: View) -> int:
     """How many pages the board needs at this size (the rotation gives each its time)."""
     m = Metrics(height)
@@ -123,12 +167,33 @@ def current_banners(view: View) -> list[Banner]:
     return shown
 
 
+def _clock_place(header: QRectF, m: Metrics) -> tuple[float, float]:
+    """The clock's right edge and top."""
+    font = m.font(m.clock)
+    return header.right() - m.px(48), header.top() + (
+        header.height() - line_height(font)
+    ) / 2 + m.px(4)
+
+
+def _clock_box(header: QRectF, m: Metrics) -> QRectF:
+    """All the clock may ink, and nothing else of the header: from half-way through the gap
+    after the date to the right edge, above the header's rule. Whole pixels."""
+    right, _ = _clock_place(header, m)
+    left = int(right - text_width("88:88", m.font(m.clock)) - m.px(25))
+    return QRectF(left, header.top(), header.right() - left, header.height() - m.px(2))
+
+
+def _bar_box(width: int, height: int, m: Metrics) -> QRectF:
+    """The strip of the progress bar along the bottom of the footer."""
+    bar = m.px(8)
+    return QRectF(0, height - bar, width, bar)
+
+
 def paint_header(p: QPainter, rect: QRectF, view: View, m: Metrics) -> None:
     pad = m.px(48)
     clock_font = m.font(m.clock)
     clock_w = text_width("88:88", clock_font)
-    clock_top = rect.top() + (rect.height() - line_height(clock_font)) / 2 + m.px(4)
-    paint_clock(p, rect.right() - pad, clock_top, view, clock_font)
+    paint_clock(p, *_clock_place(rect, m), view, clock_font)
     date_font = m.font(m.header_date, bold=True)
     date = long_date(view.now.date())
     date_w = text_width(date, date_font)
@@ -244,6 +309,12 @@ def paint_footer(p: QPainter, rect: QRectF, frame: Frame, m: Metrics) -> None:
             align_right=True,
         )
     bar = m.px(8)
+    paint_progress(p, QRectF(rect.left(), rect.bottom() - bar, rect.width(), bar), frame)
+
+
+def paint_progress(p: QPainter, strip: QRectF, frame: Frame) -> None:
+    """The thin bar: how far the current panel's time has run."""
     p.fillRect(
-        QRectF(rect.left(), rect.bottom() - bar, rect.width() * frame.progress, bar), theme.ORANGE
+        QRectF(strip.left(), strip.top(), strip.width() * frame.progress, strip.height()),
+        theme.ORANGE,
     )

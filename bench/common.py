@@ -1,0 +1,152 @@
+"""What the benchmarks share: a kiosk process on a screen of a given size, /proc readings,
+and the one-line figures that `run_all.py` collects.
+
+Standard library only (Linux /proc); psutil is not needed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+FIRST_FRAME = re.compile(r"first-frame (\d+) ms")
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+PAGE = os.sysconf("SC_PAGE_SIZE")
+
+
+def figure(name: str, value: str, target: str, ok: bool) -> None:
+    """The line run_all.py picks up: `= name: value (target …) ok|MISSED`."""
+    print(f"= {name}: {value} (target {target}) {'ok' if ok else 'MISSED'}", flush=True)
+
+
+def offscreen_platform(width: int, height: int, folder: Path) -> str:
+    """QT_QPA_PLATFORM for Qt's offscreen platform with one screen of this size, so a
+    full-screen kiosk paints exactly that many pixels (the default screen is 800×600)."""
+    config = folder / f"screen-{width}x{height}.json"
+    screen = {"name": "bench", "x": 0, "y": 0, "width": width, "height": height}
+    screen |= {"logicalDpi": 96, "logicalBaseDpi": 96, "dpr": 1}
+    config.write_text(json.dumps({"screens": [screen]}), encoding="utf-8")
+    return f"offscreen:configfile={config}"
+
+
+class Kiosk:
+    """`python -m signage run --demo` in a throwaway TMPDIR/log/cache, stderr read in a
+    thread (so the pipe never fills), and the first-frame line caught as it comes."""
+
+    def __init__(self, width: int = 1920, height: int = 1080, platform: str = "offscreen") -> None:
+        self.folder = Path(tempfile.mkdtemp(prefix="signage-bench-"))
+        env = dict(os.environ)
+        env["TMPDIR"] = str(self.folder)  # the per-screen lock lives there
+        env["SIGNAGE_LOG_DIR"] = str(self.folder / "logs")
+        env["SIGNAGE_CACHE"] = str(self.folder / "cache")
+        env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+        if platform == "offscreen":
+            env["QT_QPA_PLATFORM"] = offscreen_platform(width, height, self.folder)
+        else:
+            env["QT_QPA_PLATFORM"] = platform  # e.g. xcb, with DISPLAY set (Xvfb)
+        self.started = time.monotonic()
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "signage", "run", "--demo"],
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+            errors="replace",
+        )
+        self.lines: list[str] = []
+        self.first_frame_ms: int | None = None
+        self.seen_at: float | None = None  # monotonic time the line was read here
+        self._got = threading.Event()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stderr is not None
+        for line in self.proc.stderr:
+            self.lines.append(line)
+            match = FIRST_FRAME.search(line)
+            if match and self.first_frame_ms is None:
+                self.first_frame_ms = int(match.group(1))
+                self.seen_at = time.monotonic()
+                self._got.set()
+        self._got.set()
+
+    def wait_first_frame(self, timeout: float = 30.0) -> int:
+        if not self._got.wait(timeout) or self.first_frame_ms is None:
+            self.stop()
+            raise RuntimeError("no first-frame line:\n" + "".join(self.lines[-20:]))
+        return self.first_frame_ms
+
+    def rss_mb(self) -> float:
+        return rss_mb(self.proc.pid)
+
+    def cpu_seconds(self) -> float:
+        return cpu_seconds(self.proc.pid)
+
+    def stop(self) -> int:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        return self.proc.returncode
+
+    def __enter__(self) -> Kiosk:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def rss_mb(pid: int | str = "self") -> float:
+    """Resident set size in MB (VmRSS)."""
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    raise RuntimeError(f"no VmRSS for {pid}")
+
+
+def pss_mb(pid: int | str = "self") -> float | None:
+    """Proportional set size in MB (shared libraries counted by share), where the kernel says."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as rollup:
+            for line in rollup:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def cpu_seconds(pid: int | str = "self") -> float:
+    """User + system CPU time of a process (its threads included)."""
+    with open(f"/proc/{pid}/stat", "rb") as stat:
+        fields = stat.read().rsplit(b")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLK_TCK  # utime, stime (fields 14, 15)
+
+
+def machine() -> str:
+    """A short description of this machine, for the README table."""
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = " ".join(line.split(":", 1)[1].split())
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PHYS_PAGES") * PAGE / 2**30
+    return f"{os.cpu_count()} cores, {model}, {mem:.0f} GB, Python {sys.version.split()[0]}"
