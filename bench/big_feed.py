@@ -1,7 +1,7 @@
 """Benchmark: a 10,000-event feed — parse+expand time, and the longest UI-thread stall while
 the kiosk refreshes it.
 
-    python bench/big_feed.py [--events 10000] [--runs 3] [--stall-runs 3] [--no-window]
+    python bench/big_feed.py [--events 10000] [--runs 3] [--stall-runs 5] [--no-window]
 
 The feed is years of single events plus weekly and daily series, as a school's calendar
 grows. The stall is measured as the longest gap between ticks of a 10 ms Qt timer on the
@@ -189,7 +189,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=10_000)
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--stall-runs", type=int, default=3)
+    parser.add_argument("--stall-runs", type=int, default=5)
     parser.add_argument("--no-window", action="store_true", help="the poller alone")
     parser.add_argument("--stall-once", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
