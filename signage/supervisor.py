@@ -187,14 +187,10 @@ class Supervisor:
                 log.exception("config reload failed; keeping the running config")
 
     async def _watch_layers(self) -> None:
-        loop = asyncio.get_running_loop()
-        due = loop.time() + FIRST_LAYERS_CHECK_SECONDS
+        await asyncio.sleep(FIRST_LAYERS_CHECK_SECONDS)
         while True:
-            await asyncio.sleep(min(RELOAD_CHECK_SECONDS, max(0.0, due - loop.time())))
-            if loop.time() < due:
-                continue
-            if not self.layered:
-                due = loop.time() + RELOAD_CHECK_SECONDS
+            if not self.layered:  # a reload may add [central]: look again shortly
+                await asyncio.sleep(RELOAD_CHECK_SECONDS)
                 continue
             try:
                 await self.refresh_layers()
@@ -204,7 +200,7 @@ class Supervisor:
             minutes = central.refresh_minutes(self.runtime.config)
             if not self.layers_current:
                 minutes = min(minutes, central.RETRY_MINUTES)
-            due = loop.time() + minutes * 60
+            await asyncio.sleep(minutes * 60)
 
     # Heartbeat.
 
