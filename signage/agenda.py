@@ -69,6 +69,20 @@ def events_on(items: Iterable[Item], day: date, tz: ZoneInfo) -> list[Event]:
     return sorted(found, key=lambda e: (not e.all_day, start_of(e, tz), e.title))
 
 
+def days_covered(items: Iterable[Item], tz: ZoneInfo) -> set[date]:
+    """Every school day an event touches (all-day ends are exclusive): closure days."""
+    days: set[date] = set()
+    for event in events(items):
+        first = start_of(event, tz).astimezone(tz).date()
+        end = end_of(event, tz).astimezone(tz)
+        last = end.date() - timedelta(days=1) if end.time() == time.min else end.date()
+        day = first
+        while day <= max(first, last) and len(days) < 1000:
+            days.add(day)
+            day += timedelta(days=1)
+    return days
+
+
 def school_week(today: date) -> list[date]:
     """Monday to Friday of this week; on Saturday and Sunday, of the coming week."""
     monday = today - timedelta(days=today.weekday())

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal
 
-Role = Literal["events", "notices", "visits", "staff_out", "absences"]
-ROLES: tuple[str, ...] = ("events", "notices", "visits", "staff_out", "absences")
+Role = Literal["events", "notices", "visits", "staff_out", "absences", "closures"]
+# closures: days the school is closed (臨時休業・学校閉庁日); the screen stays dark on them
+ROLES: tuple[str, ...] = ("events", "notices", "visits", "staff_out", "absences", "closures")
 Priority = Literal["normal", "high", "urgent"]
 PRIORITIES: tuple[str, ...] = ("normal", "high", "urgent")
 

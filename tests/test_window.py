@@ -358,3 +358,25 @@ def test_a_long_calendar_is_cut_to_the_days_near_today_without_changing_the_view
         near_view = build_view(config, [Snapshot("cal", near, fetched_at=now)], now)
         assert near_view == full_view, now
     assert NEAR_DAYS[0] >= 7 and NEAR_DAYS[1] >= 14
+
+
+def test_a_closure_day_from_a_calendar_keeps_the_screen_dark(qtbot):
+    window, mono, clock, runtime = make_window(qtbot)
+    closures = SourceConfig("closed", "ics", "closures", "c.ics", "/c.ics")
+    config = replace(runtime.config, sources=(*runtime.config.sources, closures))
+    rt = Runtime.build(config, clock, previous=runtime)
+    window.set_runtime(rt)
+    window.tick()
+    assert window.screen_on  # Tuesday 9:18, nothing closed yet
+    closed = Event(
+        "closed",
+        "臨時休業（インフルエンザ）",
+        clock.now().date(),
+        clock.now().date() + timedelta(days=1),
+        all_day=True,
+    )
+    rt.store.succeeded("closed", (closed,), (), clock.now())
+    window.tick()
+    window.tick()
+    assert not window.screen_on
+    assert "臨時休業" not in [e.title for e in window.view.today]  # not an event on screen

@@ -19,6 +19,7 @@ from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QRegion, QResizeEven
 from PySide6.QtWidgets import QWidget
 
 from signage import agenda, schedule
+from signage.config import Schedule
 from signage.model import Event, Item, Snapshot
 from signage.rotation import Rotator
 from signage.runtime import Runtime
@@ -55,6 +56,7 @@ class KioskWindow(QWidget):
         self.setWindowTitle(f"signage — {runtime.config.school.name}")
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.runtime = runtime
+        self._schedule = self._with_closures(runtime)
         self.notes = notes
         self.monotonic = monotonic
         self.rotator = Rotator(runtime.config.panels, monotonic())
@@ -139,6 +141,8 @@ class KioskWindow(QWidget):
     def tick(self) -> None:
         """Once a second: the clock moves; data is rebuilt when it or the minute changed."""
         now = self.runtime.clock.now().astimezone(self.runtime.config.school.tz)
+        if self._dirty:  # new data or config: closure days may have changed
+            self._schedule = self._with_closures(self.runtime)
         self._follow_schedule(now)
         if self._dirty or now.replace(second=0, microsecond=0) != self.view.now.replace(
             second=0, microsecond=0
@@ -181,12 +185,21 @@ class KioskWindow(QWidget):
             burn_in_offset(self.view, Metrics(self.height())),
         )
 
+    def _with_closures(self, rt: Runtime) -> Schedule:
+        """The configured schedule plus the closure days of `closures` sources."""
+        roles = rt.roles
+        items = [
+            i for s in rt.store.snapshots() if roles.get(s.source) == "closures" for i in s.items
+        ]
+        base = rt.config.display.schedule
+        return base.with_closed(agenda.days_covered(items, rt.config.school.tz)) if items else base
+
     def _follow_schedule(self, local: datetime) -> None:
         """Dark outside the display schedule; the app and its refreshes carry on, so the
         data is fresh when the screen comes back."""
-        on = schedule.is_on(self.runtime.config.display.schedule, local)
+        on = schedule.is_on(self._schedule, local)
         if on != self.screen_on:
-            reason = schedule.reason_off(self.runtime.config.display.schedule, local)
+            reason = schedule.reason_off(self._schedule, local)
             log.info("display %s%s", "on" if on else "off", f" ({reason})" if reason else "")
             self.screen_on = on
             self._dirty = True
