@@ -22,6 +22,7 @@ import httpx
 from signage import __version__, central
 from signage.clock import Clock
 from signage.config import Config, Issue, check_file
+from signage.network import new_client
 from signage.runtime import Runtime
 from signage.sources.base import safe_url
 
@@ -50,6 +51,7 @@ class Supervisor:
     ) -> None:
         self.clock = clock
         self.client = client
+        self._own_client = False  # the caller's client is the caller's to close
         self.cache_dir = cache_dir
         self.on_change = on_change
         self.runtime = Runtime.build(config, clock, cache_dir)
@@ -78,6 +80,12 @@ class Supervisor:
 
     def start(self) -> None:
         self._tasks = [asyncio.create_task(p.run()) for p in self.runtime.pollers(self.client)]
+
+    async def close(self) -> None:
+        """Stop the pollers and close a client this supervisor made itself."""
+        await self.stop()
+        if self._own_client:
+            await self.client.aclose()
 
     async def stop(self) -> None:
         for task in self._tasks:
@@ -168,6 +176,12 @@ class Supervisor:
 
     async def _apply(self, config: Config) -> None:
         await self.stop()
+        if config.network != self.runtime.config.network:
+            # New proxy, CA or client certificate: a new client; the old one is closed.
+            old, self.client = self.client, new_client(config.network)
+            self._own_client = True
+            await old.aclose()
+            log.info("network settings changed: new HTTP client")
         self.runtime = Runtime.build(config, self.clock, self.cache_dir, previous=self.runtime)
         self.local_error = None
         self.start()

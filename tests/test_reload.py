@@ -68,3 +68,22 @@ def test_reload_applies_a_good_config_and_refuses_a_broken_one(tmp_path: Path, c
 
     asyncio.run(scenario())
     assert "config not applied" in caplog.text and ":6: sources[0].kind" in caplog.text
+
+
+def test_a_network_change_brings_a_new_client(tmp_path: Path):
+    (tmp_path / "cal.ics").write_bytes(CALENDAR)
+    path = tmp_path / "signage.toml"
+    path.write_text(GOOD, encoding="utf-8")
+
+    async def scenario() -> None:
+        client = new_client()
+        sup = Supervisor(load_config(path), FixedClock(NOW), client, None)
+        sup.start()
+        save(path, GOOD + '\n[network]\nno_proxy = ["127.0.0.1"]\n')
+        assert await sup.reload_if_changed()
+        assert sup.client is not client and client.is_closed
+        assert [e.title for e in sup.runtime.store.get("cal").items] == ["朝会", "避難訓練"]
+        await sup.close()
+        assert sup.client.is_closed
+
+    asyncio.run(scenario())

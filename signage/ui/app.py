@@ -177,7 +177,7 @@ def run_kiosk(loaded: Loaded, clock: Clock, windowed: bool, screen: int) -> int:
                 await quit_future
             finally:
                 watcher.cancel()
-                await supervisor.stop()
+                await supervisor.close()
 
     with loop:
         loop.run_until_complete(main())
