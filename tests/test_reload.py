@@ -42,7 +42,10 @@ def test_reload_applies_a_good_config_and_refuses_a_broken_one(tmp_path: Path, c
         async with new_client() as client:
             sup = Supervisor(load_config(path), FixedClock(NOW), client, None, changes.append)
             sup.start()
-            await asyncio.sleep(0.2)
+            for _ in range(100):  # until the first refresh has landed
+                if sup.runtime.store.get("cal").items:
+                    break
+                await asyncio.sleep(0.05)
             first = sup.runtime
             assert [e.title for e in first.store.get("cal").items] == ["朝会", "避難訓練"]
             assert not await sup.reload_if_changed()  # nothing changed
@@ -79,6 +82,10 @@ def test_a_network_change_brings_a_new_client(tmp_path: Path):
         client = new_client()
         sup = Supervisor(load_config(path), FixedClock(NOW), client, None)
         sup.start()
+        for _ in range(100):  # until the first refresh has landed
+            if sup.runtime.store.get("cal").items:
+                break
+            await asyncio.sleep(0.05)
         save(path, GOOD + '\n[network]\nno_proxy = ["127.0.0.1"]\n')
         assert await sup.reload_if_changed()
         assert sup.client is not client and client.is_closed
