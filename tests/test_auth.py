@@ -6,28 +6,21 @@ screen, not a log line (even at DEBUG), not another host after a redirect.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import logging
-from collections.abc import Awaitable, Callable, Iterator
-from datetime import datetime
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from signage.clock import FixedClock
 from signage.config import Auth, SourceConfig, load_config
 from signage.errors import FetchError
-from signage.model import Snapshot
 from signage.poller import Poller
-from signage.sources import Source, make_source, new_client
-from signage.store import Store
+from signage.sources import Source, make_source
+from tests.rig import NOW, TOKYO, Rig, fetch, serve
 
-TOKYO = ZoneInfo("Asia/Tokyo")
-NOW = datetime(2026, 11, 24, 8, 0, tzinfo=TOKYO)
 TOKEN = "mirai-T0ken.s3cr3t_42"
 PASSWORD = "pa55-ワード"  # basic auth sends UTF-8
 CALENDAR = (
@@ -40,18 +33,6 @@ CALENDAR = (
 
 def ok(body: bytes = CALENDAR) -> Response:
     return Response(body, status=200, content_type="text/calendar")
-
-
-def serve(server: HTTPServer, handler: Callable[[Request], Response]) -> list[Request]:
-    """Answer /cal.ics with handler; returns the requests the server saw."""
-    seen: list[Request] = []
-
-    def record(request: Request) -> Response:
-        seen.append(request)
-        return handler(request)
-
-    server.expect_request("/cal.ics").respond_with_handler(record)
-    return seen
 
 
 def bearer_only(token: str) -> Callable[[Request], Response]:
@@ -74,34 +55,6 @@ def source(location: str, auth: Auth | None = None, max_size_mb: float | None = 
         max_size_mb=max_size_mb,
     )
     return make_source(config, TOKYO)
-
-
-def fetch(src: Source) -> bytes | None:
-    async def main() -> bytes | None:
-        async with new_client() as client:
-            return await src.fetch(client)
-
-    return asyncio.run(main())
-
-
-class Rig:
-    """One source, its store and a poller on a fixed clock."""
-
-    def __init__(self, src: Source) -> None:
-        self.source = src
-        self.store = Store([src.id])
-        self.clock = FixedClock(NOW)
-
-    @property
-    def snapshot(self) -> Snapshot:
-        return self.store.get(self.source.id)
-
-    def run(self, steps: Callable[[Poller], Awaitable[None]]) -> None:
-        async def main() -> None:
-            async with new_client() as client:
-                await steps(Poller(self.source, self.store, client, self.clock, lambda: 0.5))
-
-        asyncio.run(main())
 
 
 @pytest.fixture

@@ -12,11 +12,9 @@ import json
 import os
 import shutil
 import time
-from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -25,15 +23,14 @@ from werkzeug import Request, Response
 from signage.clock import FixedClock
 from signage.config import SOURCE_KINDS, Auth, SourceConfig, load_config
 from signage.errors import FetchError, ParseError
-from signage.model import Absence, Event, Notice, Snapshot
+from signage.model import Absence, Event, Notice
 from signage.poller import Poller
 from signage.sources import KINDS, Source, make_source, new_client
 from signage.sources.fields import parse_when
 from signage.sources.json_api import MAX_PAGES
 from signage.store import Store
+from tests.rig import NOW, TOKYO, Rig, fetch
 
-TOKYO = ZoneInfo("Asia/Tokyo")
-NOW = datetime(2026, 11, 24, 8, 0, tzinfo=TOKYO)
 DATA = Path(__file__).resolve().parent / "data"
 TOKEN = "komu-T0ken.s3cr3t_7"
 
@@ -49,42 +46,11 @@ def make(location: str, kind: str, role: str, **options: Any) -> Source:
     return make_source(config, TOKYO)
 
 
-def fetch(source: Source) -> bytes | None:
-    async def main() -> bytes | None:
-        async with new_client() as client:
-            return await source.fetch(client)
-
-    return asyncio.run(main())
-
-
 def load(source: Source, now: datetime = NOW) -> tuple[list[Any], list[str]]:
     raw = fetch(source)
     assert raw is not None
     parsed = source.parse(raw, now)
     return list(parsed.items), list(parsed.warnings)
-
-
-class Rig:
-    """One source with its store and poller on a fixed clock."""
-
-    def __init__(self, source: Source) -> None:
-        self.clock = FixedClock(NOW)
-        self.source = source
-        self.store = Store([source.id])
-        self.notified: list[str] = []
-        self.store.subscribe(self.notified.append)
-
-    @property
-    def snapshot(self) -> Snapshot:
-        return self.store.get(self.source.id)
-
-    def run(self, steps: Callable[[Poller], Awaitable[None]]) -> None:
-        async def main() -> None:
-            async with new_client() as client:
-                poller = Poller(self.source, self.store, client, self.clock, jitter=lambda: 0.5)
-                await steps(poller)
-
-        asyncio.run(main())
 
 
 def test_every_kind_the_checker_accepts_has_a_source() -> None:

@@ -26,6 +26,7 @@ from signage.errors import FetchError
 from signage.poller import Poller
 from signage.sources import Source, make_source, new_client
 from signage.store import Store
+from tests.rig import fetch
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 NOW = datetime(2026, 11, 24, 8, 0, tzinfo=TOKYO)
@@ -44,16 +45,6 @@ T = TypeVar("T")
 def ics_source(location: str) -> Source:
     config = SourceConfig(id="cal", kind="ics", role="events", url=location, location=location)
     return make_source(config, TOKYO)
-
-
-def fetch(
-    source: Source, client_factory: Callable[[], httpx.AsyncClient] = new_client
-) -> bytes | None:
-    async def go() -> bytes | None:
-        async with client_factory() as client:
-            return await source.fetch(client)
-
-    return asyncio.run(go())
 
 
 def run(steps: Callable[[httpx.AsyncClient], Awaitable[T]]) -> T:

@@ -2,28 +2,24 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from signage import sources
-from signage.clock import FixedClock
 from signage.config import SourceConfig
 from signage.errors import FetchError
-from signage.model import Notice, Snapshot
+from signage.model import Notice
 from signage.poller import FIRST_RETRY, Poller
-from signage.sources import Source, make_source, new_client
+from signage.sources import Source, make_source
 from signage.store import Store
+from tests.rig import NOW, TOKYO, Rig, serve
 
-TOKYO = ZoneInfo("Asia/Tokyo")
-NOW = datetime(2026, 11, 24, 8, 0, tzinfo=TOKYO)
 CALENDAR = (
     "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//signage tests//EN\r\n"
     "BEGIN:VEVENT\r\nUID:1\r\nSUMMARY:朝会\r\nDTSTART;TZID=Asia/Tokyo:20261124T081500\r\n"
@@ -47,18 +43,6 @@ def ics_source(location: str, **options: object) -> Source:
     return make_source(config, TOKYO)
 
 
-def serve(server: HTTPServer, handler: Callable[[Request], Response]) -> list[Request]:
-    """Answer /cal.ics with handler; returns the list of requests the server saw."""
-    seen: list[Request] = []
-
-    def record(request: Request) -> Response:
-        seen.append(request)
-        return handler(request)
-
-    server.expect_request("/cal.ics").respond_with_handler(record)
-    return seen
-
-
 def script(*responses: Response) -> Callable[[Request], Response]:
     """One response per request, in order; the last one repeats."""
     queue = list(responses)
@@ -68,31 +52,6 @@ def script(*responses: Response) -> Callable[[Request], Response]:
 def ok(body: bytes = CALENDAR, etag: str | None = None) -> Response:
     headers = {"ETag": etag} if etag else {}
     return Response(body, status=200, headers=headers, content_type="text/calendar")
-
-
-class Rig:
-    """One source, its store and poller, on a fixed clock; counts the store's notifications."""
-
-    def __init__(self, location: str, **options: object) -> None:
-        self.clock = FixedClock(NOW)
-        self.source = ics_source(location, **options)
-        self.store = Store([self.source.id])
-        self.notified: list[str] = []
-        self.store.subscribe(self.notified.append)
-
-    @property
-    def snapshot(self) -> Snapshot:
-        return self.store.get(self.source.id)
-
-    def run(self, steps: Callable[[Poller], Awaitable[None]]) -> None:
-        """Run async steps with a poller on one client and event loop."""
-
-        async def main() -> None:
-            async with new_client() as client:
-                poller = Poller(self.source, self.store, client, self.clock, jitter=lambda: 0.5)
-                await steps(poller)
-
-        asyncio.run(main())
 
 
 @pytest.fixture
@@ -113,7 +72,7 @@ def test_etag_then_304_keeps_the_items_and_updates_the_time(
             Response(status=304) if r.headers.get("If-None-Match") == '"v1"' else ok(etag='"v1"')
         ),
     )
-    rig = Rig(url)
+    rig = Rig(ics_source(url))
 
     async def steps(poller: Poller) -> None:
         assert await poller.refresh()
@@ -146,7 +105,7 @@ def test_304_after_midnight_in_tokyo_recomputes_the_window(
         httpserver,
         lambda r: Response(status=304) if r.headers.get("If-None-Match") else ok(DAILY, '"d"'),
     )
-    rig = Rig(url)
+    rig = Rig(ics_source(url))
 
     async def steps(poller: Poller) -> None:
         assert await poller.refresh()
@@ -169,7 +128,7 @@ def test_http_error_keeps_last_good_items_and_never_shows_credentials(
     caplog.set_level(logging.INFO)
     url = f"http://teacher:hunter2@127.0.0.1:{httpserver.port}/cal.ics?token=s3cr3t"
     seen = serve(httpserver, script(ok(), Response("down", status=status)))
-    rig = Rig(url)
+    rig = Rig(ics_source(url))
 
     async def steps(poller: Poller) -> None:
         assert await poller.refresh()
@@ -199,7 +158,7 @@ def test_oversized_response_is_refused_and_last_good_stays(
     monkeypatch.setattr(sources.base, "MAX_BYTES", 2 * len(CALENDAR))
     huge = CALENDAR.replace(b"SUMMARY:", b"DESCRIPTION:" + b"x" * len(CALENDAR) + b"\r\nSUMMARY:")
     serve(httpserver, script(ok(), ok(huge)))
-    rig = Rig(url)
+    rig = Rig(ics_source(url))
 
     async def steps(poller: Poller) -> None:
         assert await poller.refresh()
@@ -215,7 +174,7 @@ def test_oversized_response_is_refused_and_last_good_stays(
 
 def test_redirect_loop_is_a_clear_error(httpserver: HTTPServer, url: str) -> None:
     serve(httpserver, script(ok(), Response(status=302, headers={"Location": "/cal.ics"})))
-    rig = Rig(url)
+    rig = Rig(ics_source(url))
 
     async def steps(poller: Poller) -> None:
         assert await poller.refresh()
@@ -240,7 +199,7 @@ def test_body_that_is_not_icalendar_fails_until_the_feed_is_fixed(
         return ok(state["body"], state["etag"])  # type: ignore[arg-type]
 
     seen = serve(httpserver, feed)
-    rig = Rig(url)
+    rig = Rig(ics_source(url))
 
     async def steps(poller: Poller) -> None:
         assert await poller.refresh()
@@ -274,7 +233,7 @@ def test_backoff_doubles_from_first_retry_up_to_the_interval_and_logs_once(
 ) -> None:
     caplog.set_level(logging.INFO, logger="signage.poller")
     path = tmp_path / "calendar.ics"
-    rig = Rig(str(path), refresh_minutes=5)  # interval 300 s
+    rig = Rig(ics_source(str(path), refresh_minutes=5))  # interval 300 s
     delays: list[float] = []
 
     async def steps(poller: Poller) -> None:

@@ -1,0 +1,71 @@
+"""What the source and poller tests share: a fixed moment, one fetch, a server that records
+its requests, and a rig of source, store and poller on a fixed clock."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import httpx
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from signage.clock import FixedClock
+from signage.model import Snapshot
+from signage.poller import Poller
+from signage.sources import Source, new_client
+from signage.store import Store
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+NOW = datetime(2026, 11, 24, 8, 0, tzinfo=TOKYO)
+
+
+def fetch(
+    source: Source, client_factory: Callable[[], httpx.AsyncClient] = new_client
+) -> bytes | None:
+    """One fetch on a fresh client and event loop."""
+
+    async def go() -> bytes | None:
+        async with client_factory() as client:
+            return await source.fetch(client)
+
+    return asyncio.run(go())
+
+
+def serve(server: HTTPServer, handler: Callable[[Request], Response]) -> list[Request]:
+    """Answer /cal.ics with handler; returns the list of requests the server saw."""
+    seen: list[Request] = []
+
+    def record(request: Request) -> Response:
+        seen.append(request)
+        return handler(request)
+
+    server.expect_request("/cal.ics").respond_with_handler(record)
+    return seen
+
+
+class Rig:
+    """One source, its store and poller on a fixed clock; counts the store's notifications."""
+
+    def __init__(self, source: Source) -> None:
+        self.clock = FixedClock(NOW)
+        self.source = source
+        self.store = Store([source.id])
+        self.notified: list[str] = []
+        self.store.subscribe(self.notified.append)
+
+    @property
+    def snapshot(self) -> Snapshot:
+        return self.store.get(self.source.id)
+
+    def run(self, steps: Callable[[Poller], Awaitable[None]]) -> None:
+        """Run async steps with a poller on one client and event loop."""
+
+        async def main() -> None:
+            async with new_client() as client:
+                poller = Poller(self.source, self.store, client, self.clock, jitter=lambda: 0.5)
+                await steps(poller)
+
+        asyncio.run(main())
