@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 from signage.errors import ConfigError, FetchError
 from signage.messages import text
 from signage.model import ABSENCE_KINDS, PRIORITIES, ROLES
+from signage.panels import PANELS
 
 __all__ = [
     "AUTH_TYPES",
@@ -87,7 +88,7 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 SOURCE_KINDS: tuple[str, ...] = ("ics", "json", "csv", "folder")
-PANEL_KINDS: tuple[str, ...] = ("today", "week", "notices", "visits")
+PANEL_KINDS: tuple[str, ...] = tuple(kind.name for kind in PANELS)
 PRIVATE_MODES: tuple[str, ...] = ("neutral", "hide")
 # How people (staff out, pupils absent) are named on screen: in full, family name, not at all.
 NAME_MODES: tuple[str, ...] = ("full", "family", "none")
@@ -353,12 +354,7 @@ class Heartbeat:
     name: str | None = None
 
 
-DEFAULT_PANELS: tuple[PanelConfig, ...] = (
-    PanelConfig("today", 20),
-    PanelConfig("week", 15),
-    PanelConfig("notices", 20),
-    PanelConfig("visits", 15),
-)
+DEFAULT_PANELS: tuple[PanelConfig, ...] = tuple(PanelConfig(k.name, k.seconds) for k in PANELS)
 
 
 @dataclass(frozen=True)

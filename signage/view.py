@@ -14,6 +14,7 @@ from signage.bell import BellStatus, bell_status
 from signage.config import Config
 from signage.jpdate import hm, time_range
 from signage.model import Event, Item, Notice, Snapshot
+from signage.panels import PANELS
 
 STALE_AFTER = timedelta(minutes=60)
 
@@ -70,14 +71,7 @@ class View:
 
     def available(self) -> set[str]:
         """Panel kinds with something to show; today always, so the screen is never blank."""
-        kinds = {"today"}
-        if any(events for _, events in self.week):
-            kinds.add("week")
-        if self.notices:
-            kinds.add("notices")
-        if self.visits.upcoming or self.visits.this_month:
-            kinds.add("visits")
-        return kinds
+        return {kind.name for kind in PANELS if kind.shows(self)}
 
 
 def build_view(

@@ -591,5 +591,3 @@ PANELS: dict[str, type[TodayPanel | WeekPanel | NoticesPanel | VisitsPanel]] = {
     "notices": NoticesPanel,
     "visits": VisitsPanel,
 }
-
-PANEL_TITLES = {"today": "今日", "week": "今週", "notices": "連絡事項", "visits": "ICT支援員"}

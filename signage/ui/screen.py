@@ -14,10 +14,11 @@ from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QFont, QPainter
 
 from signage.jpdate import long_date
+from signage.panels import panel_kind
 from signage.ui import theme
 from signage.ui.draw import chip, line_height, text_block, text_width
 from signage.ui.fonts import japanese_family
-from signage.ui.panels import PANEL_TITLES, PANELS, NoticesPanel
+from signage.ui.panels import PANELS, NoticesPanel
 from signage.ui.theme import Metrics
 from signage.view import Banner, View
 
@@ -292,7 +293,7 @@ def paint_footer(p: QPainter, rect: QRectF, frame: Frame, m: Metrics) -> None:
         p.setPen(pen)
         p.setBrush(theme.ORANGE if current else Qt.BrushStyle.NoBrush)
         p.drawEllipse(QPointF(x + r, cy), r, r)
-        label = PANEL_TITLES[kind]
+        label = panel_kind(kind).title
         f = bold if current else font
         text_block(p, x + 2 * r + m.px(12), cy - line_height(f) / 2, m.px(400), label, f, color)
         x += 2 * r + m.px(12) + text_width(label, f) + m.px(40)

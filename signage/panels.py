@@ -1,0 +1,47 @@
+"""The panel kinds: one line each. Qt-free, so the config checker, the presenter and the docs
+read the same list as the painters (`signage.ui.panels`, one module per kind, found by name).
+
+A panel kind is its name (the config's `kind`), its title on screen (Japanese, English), its
+default seconds, and whether a view has anything for it to show (an empty panel is skipped).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from signage.view import View
+
+__all__ = ["PANELS", "PanelKind", "panel_kind"]
+
+
+@dataclass(frozen=True)
+class PanelKind:
+    name: str
+    title: str  # on screen, in the footer's dots
+    title_en: str
+    seconds: float  # when the config names none
+    shows: Callable[[View], bool]  # something to show on this view
+
+
+PANELS: tuple[PanelKind, ...] = (
+    # today is always shown, so the screen is never blank
+    PanelKind("today", "今日", "Today", 20, lambda view: True),
+    PanelKind("week", "今週", "This week", 15, lambda v: any(events for _, events in v.week)),
+    PanelKind("notices", "連絡事項", "Notices", 20, lambda view: bool(view.notices)),
+    PanelKind(
+        "visits",
+        "ICT支援員",
+        "ICT supporter",
+        15,
+        lambda view: bool(view.visits.upcoming or view.visits.this_month),
+    ),
+)
+_BY_NAME = {kind.name: kind for kind in PANELS}
+
+
+def panel_kind(name: str) -> PanelKind:
+    """The kind named `name` (KeyError for one the checker would have refused)."""
+    return _BY_NAME[name]
