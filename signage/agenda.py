@@ -13,17 +13,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from signage.match import matches as matches  # the filter lives where sources may import it
 from signage.model import Absence, Event, Item, Notice, Snapshot
 
 PRIORITY_RANK = {"urgent": 0, "high": 1, "normal": 2}
-
-
-def matches(pattern: str | None, *texts: str | None) -> bool:
-    """True when there is no pattern or any text contains it (case-insensitive)."""
-    if not pattern:
-        return True
-    needle = pattern.casefold()
-    return any(needle in text.casefold() for text in texts if text)
 
 
 def local_today(now: datetime, tz: ZoneInfo) -> date:

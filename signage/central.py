@@ -46,11 +46,10 @@ import hashlib
 import logging
 import os
 import re
-import ssl
 import tomllib
 from collections.abc import Callable, Mapping, MutableMapping, MutableSequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -59,6 +58,7 @@ from zoneinfo import ZoneInfo
 import httpx
 
 from signage.cache import RawCache, default_cache_dir
+from signage.clock import SystemClock
 from signage.config import (
     DEFAULT_CENTRAL_REFRESH_MINUTES,
     Auth,
@@ -67,7 +67,6 @@ from signage.config import (
     Issue,
     LineLocator,
     NetworkConfig,
-    SourceConfig,
     check_data,
     decode_config,
     file_language,
@@ -78,9 +77,9 @@ from signage.config import (
     resolve_path,
 )
 from signage.errors import ConfigError, FetchError, SourceError
+from signage.fetch import fetch, post, safe_url
 from signage.messages import text
-from signage.network import Client, client_for, describe_error, new_client
-from signage.sources.base import Parsed, Source, safe_url
+from signage.network import new_client
 
 __all__ = [
     "LAYER_MAX_MB",
@@ -106,6 +105,7 @@ KeyPath = tuple[str | int, ...]
 
 MAX_DEPTH = 4  # the school's file, the district's, and two more: deeper is a mistake
 LAYER_MAX_MB = 1.0  # a config is a few KB: a bigger answer is not a config
+LAYER_LIMIT = int(LAYER_MAX_MB * 1024 * 1024)
 RETRY_MINUTES = 5.0  # a layer that could not be fetched is tried again this soon
 # A config given as a URL is fetched with this bearer token when the variable is set (and the
 # layers on the same server with it, unless a layer names its own `auth`).
@@ -203,13 +203,6 @@ class _Layer:
     def state(self, used: bool) -> LayerState:
         fetched_at = None if self.local_root else self.fetched_at
         return LayerState(self.name, fetched_at, self.fresh, self.error, used)
-
-
-class _LayerFile(Source):
-    """Fetches a layer with the sources' machinery (size cap, auth, TLS, Retry-After …)."""
-
-    def parse(self, raw: bytes, now: datetime) -> Parsed:  # pragma: no cover - never parsed
-        return Parsed(())
 
 
 def _name(location: str) -> str:
@@ -511,10 +504,11 @@ class Layering:
     ) -> None:
         self.root: str | Path = root if isinstance(root, str) and is_url(root) else Path(root)
         self.cache = RawCache(cache_dir / "central") if cache_dir is not None else None
-        self.now = now or (lambda: datetime.now(UTC))
+        self.now = now or SystemClock().now
         self._copies: dict[str, tuple[bytes, datetime]] = {}
         self._errors: dict[str, str | None] = {}  # last fetch of each layer: why it failed
-        self._fetchers: dict[tuple[str, Auth | None], _LayerFile] = {}
+        # ETag / Last-Modified of each layer's last good body, by where and with what fetched
+        self._validators: dict[tuple[str, Auth | None], Mapping[str, str]] = {}
 
     # Copies.
 
@@ -536,23 +530,13 @@ class Layering:
     async def _fetch(self, location: str, auth: Auth | None, client: httpx.AsyncClient) -> _Fetched:
         saved = self._copy(location)
         key = (location, auth)
-        fetcher = self._fetchers.get(key)
-        if fetcher is None:
-            config = SourceConfig(
-                id="central",
-                kind="toml",
-                role="central",
-                url=location,
-                location=location,
-                auth=auth,
-                max_size_mb=LAYER_MAX_MB,
-            )
-            fetcher = self._fetchers[key] = _LayerFile(config, ZoneInfo("UTC"))
-        if saved is None:
-            fetcher.forget_validators()  # a 304 is only of use with a copy to reuse
+        # A 304 is only of use with a copy to reuse: without one, ask unconditionally.
+        validators = self._validators.get(key) if saved is not None else None
         before = self._errors.get(location)
         try:
-            raw = await fetcher.fetch(client)
+            got = await fetch(
+                client, location, limit=LAYER_LIMIT, auth=auth, validators=validators, now=self.now
+            )
         except (SourceError, httpx.InvalidURL) as exc:
             error = str(exc)
             self._errors[location] = error
@@ -565,14 +549,16 @@ class Layering:
         if before is not None:
             log.info("central config %s: fetched again", _name(location))
         self._errors[location] = None
-        if raw is None:  # 304: the copy is still current
+        if got.body is None:  # 304: the copy is still current
             if saved is None:  # never asked conditionally without a copy; a broken server
-                fetcher.forget_validators()
+                self._validators.pop(key, None)
                 error = "the server said 304 Not Modified, but there is no copy to reuse"
                 self._errors[location] = error
                 return _Fetched(None, None, False, error)
             return _Fetched(saved[0], self.now(), True, None)
-        return _Fetched(raw, self.now(), True, None)
+        if is_url(location):
+            self._validators[key] = got.validators
+        return _Fetched(got.body, self.now(), True, None)
 
     # Resolving.
 
@@ -942,35 +928,18 @@ def check(location: str | Path, lang: str | None = None) -> list[Issue]:
 
 
 async def send_heartbeat(
-    client: httpx.AsyncClient, heartbeat: Heartbeat, status: Mapping[str, Any]
+    client: httpx.AsyncClient,
+    heartbeat: Heartbeat,
+    status: Mapping[str, Any],
+    now: Callable[[], datetime] | None = None,
 ) -> str | None:
-    """POST the kiosk's status to the heartbeat URL, with the sources' machinery (auth from the
-    environment or a file, the shared client and its network settings). None when the server
-    took it, else why not, in words IT can act on (never a secret)."""
-    config = SourceConfig(
-        id="heartbeat",
-        kind="json",
-        role="heartbeat",
-        url=heartbeat.url,
-        location=heartbeat.url,
-        auth=heartbeat.auth,
-    )
-    sender = _LayerFile(config, ZoneInfo("UTC"))
-    url = safe_url(heartbeat.url)
+    """POST the kiosk's status to the heartbeat URL (auth from the environment or a file, the
+    shared client and its network settings). None when the server took it, else why not, in
+    words IT can act on (never a secret)."""
     try:
-        auth = sender._request_auth()
-        response = await client_for(client, config).post(
-            heartbeat.url, json=status, auth=auth or httpx.USE_CLIENT_DEFAULT
-        )
+        await post(client, heartbeat.url, status, auth=heartbeat.auth, now=now)
     except FetchError as exc:
         return str(exc)
-    except httpx.TimeoutException:
-        return f"timed out: {url}"
-    except (httpx.HTTPError, ssl.SSLError) as exc:
-        network = client.network if isinstance(client, Client) else None
-        return describe_error(exc, url, network)
-    if response.status_code >= 400:
-        return sender._status_message(response.status_code, heartbeat.url)
     return None
 
 

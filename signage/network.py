@@ -19,6 +19,9 @@ The config's [network] table (`NetworkConfig`) becomes the one shared HTTP clien
   use, shares no connection with the verified one, and each such source is logged as a WARNING
   on its first request after every start (`check` shows the setting as a warning too).
 
+The TLS context itself (trust store, CA bundle, client certificate) is built by signage.tls,
+which knows no config; this module says which setting a file that cannot be used came from.
+
 Settings that cannot be used (a certificate file missing or wrong, a proxy this build cannot
 speak) never stop the kiosk: the client is still made, and each request fails with
 `NetworkSetupError`, whose message says what to fix, so the sources show as failing and keep
@@ -37,6 +40,7 @@ from typing import Any
 import httpx
 
 from signage.config import NetworkConfig, SourceConfig
+from signage.tls import TLSFileError, load_ca_file, load_client_cert, tls_context
 
 __all__ = [
     "Client",
@@ -56,7 +60,6 @@ log = logging.getLogger(__name__)
 USER_AGENT = "signage (school staff-room display)"
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 MAX_REDIRECTS = 5
-CA_FILE_LIMIT = 4 * 1024 * 1024  # a CA bundle is small (certifi's is ~300 KB)
 
 # OpenSSL's verify codes that say something other than "not trusted".
 _NOT_YET_VALID, _EXPIRED, _HOSTNAME_MISMATCH = 9, 10, 62
@@ -77,110 +80,26 @@ class NetworkSetupError(httpx.TransportError):
     """The [network] settings cannot be used; the message says what to fix."""
 
 
-class TLSFileError(Exception):
-    """A certificate or key file that cannot be used.
-
-    `reason` names the problem ("file_missing", "file_unreadable", "not_certificate",
-    "key_mismatch", "key_encrypted", "bad_client_cert"; the config checker shows the message
-    `tls_<reason>`), `path` the file, `detail` what OpenSSL or the system said.
-    """
-
-    def __init__(self, reason: str, path: str, detail: str = "") -> None:
-        super().__init__(_TLS_FILE_TEXTS[reason].format(path=path, detail=detail))
-        self.reason = reason
-        self.path = path
-        self.detail = detail
-
-
-_TLS_FILE_TEXTS = {
-    "file_missing": "file not found: {path}",
-    "file_unreadable": "cannot read {path} ({detail})",
-    "not_certificate": "{path} is not a certificate in PEM or DER form",
-    "key_mismatch": "the client key does not belong to the client certificate {path}",
-    "key_encrypted": "the key {path} is protected by a passphrase (remove it with openssl)",
-    "bad_client_cert": "cannot load the client certificate {path} ({detail})",
-}
-
-
-# --- Certificates and the TLS context ------------------------------------------------------------
-
-
-def load_ca_file(context: ssl.SSLContext, path: str) -> None:
-    """Add the CA certificates in `path` (PEM, one or many; or one DER certificate, the ".cer"
-    Windows exports) to what `context` trusts. Raises TLSFileError."""
-    raw = _read(path, CA_FILE_LIMIT)
-    try:
-        if b"-----BEGIN CERTIFICATE-----" in raw:
-            context.load_verify_locations(cadata=raw.decode("ascii", errors="replace"))
-        else:
-            context.load_verify_locations(cadata=raw)
-    except (ssl.SSLError, ValueError):
-        raise TLSFileError("not_certificate", path) from None
-
-
-def load_client_cert(context: ssl.SSLContext, cert: str, key: str | None = None) -> None:
-    """Present the certificate in `cert` (with its key from `key`, else from `cert`) to servers
-    that ask for one. Raises TLSFileError; never asks for a passphrase on the terminal."""
-    for file in (cert, key):
-        if file is not None:
-            _read(file, CA_FILE_LIMIT)
-
-    def no_passphrase() -> str:
-        raise _Encrypted
-
-    try:
-        context.load_cert_chain(cert, key, password=no_passphrase)
-    except _Encrypted:
-        raise TLSFileError("key_encrypted", key or cert) from None
-    except ssl.SSLError as exc:
-        if exc.reason == "KEY_VALUES_MISMATCH":
-            raise TLSFileError("key_mismatch", cert) from None
-        detail = exc.reason or "no certificate and key in PEM form found"
-        raise TLSFileError("bad_client_cert", cert, detail) from None
-
-
-class _Encrypted(Exception):
-    pass
-
-
-def _read(path: str, limit: int) -> bytes:
-    try:
-        with open(path, "rb") as stream:
-            return stream.read(limit)
-    except FileNotFoundError:
-        raise TLSFileError("file_missing", path) from None
-    except IsADirectoryError:
-        raise TLSFileError("file_unreadable", path, "a folder, not a file") from None
-    except OSError as exc:
-        raise TLSFileError("file_unreadable", path, exc.strerror or str(exc)) from None
+# --- TLS (built by signage.tls; re-exported from here for older callers) -------------------------
 
 
 def ssl_context(network: NetworkConfig | None = None, *, verify: bool = True) -> ssl.SSLContext:
     """The TLS context of the settings: whom to trust (unless `verify` is False) and the client
     certificate to present. Raises NetworkSetupError when a file cannot be used."""
     network = NetworkConfig() if network is None else network
-    context: ssl.SSLContext
-    if not verify:
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-    elif network.trust == "system":
-        import truststore
-
-        context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
-    else:
-        context = httpx.create_ssl_context(trust_env=True)
     try:
-        if verify and network.ca_bundle is not None:
-            load_ca_file(context, network.ca_bundle)
-        if network.client_cert is not None:
-            load_client_cert(context, network.client_cert, network.client_key)
+        return tls_context(
+            verify=verify,
+            trust=network.trust,
+            ca_bundle=network.ca_bundle,
+            client_cert=network.client_cert,
+            client_key=network.client_key,
+        )
     except TLSFileError as exc:
         setting = "network.ca_bundle" if exc.path == network.ca_bundle else "network.client_cert"
         if exc.path == network.client_key and network.client_key != network.client_cert:
             setting = "network.client_key"
         raise NetworkSetupError(f"{setting}: {exc}; no https request can be made") from None
-    return context
 
 
 # --- Proxy ---------------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ class Runtime:
         `previous`: the runtime this one replaces; a source configured exactly as before
         keeps its data on screen through the reload."""
         tz = config.school.tz
-        sources = [make_source(sc, tz) for sc in config.sources]
+        sources = [make_source(sc, tz, clock) for sc in config.sources]
         cache = RawCache(cache_dir) if cache_dir is not None else None
         store = Store(s.id for s in sources)
         if previous is not None and previous.config.school.tz == tz:

@@ -22,9 +22,9 @@ import httpx
 from signage import __version__, central
 from signage.clock import Clock
 from signage.config import Config, Issue, check_file
+from signage.fetch import safe_url
 from signage.network import new_client
 from signage.runtime import Runtime
-from signage.sources.base import safe_url
 
 log = logging.getLogger(__name__)
 
@@ -129,7 +129,7 @@ class Supervisor:
 
     def _layers(self, root: str | Path) -> central.Layering:
         if self._layering is None:
-            self._layering = central.Layering(root, self.cache_dir)
+            self._layering = central.Layering(root, self.cache_dir, self.clock.now)
         return self._layering
 
     async def _offer(self, result: central.Layered) -> bool:
@@ -276,7 +276,7 @@ class Supervisor:
         heartbeat = self.runtime.config.heartbeat
         if heartbeat is None:
             return False
-        error = await central.send_heartbeat(self.client, heartbeat, self.status())
+        error = await central.send_heartbeat(self.client, heartbeat, self.status(), self.clock.now)
         if error != self.heartbeat_error:
             if error is not None:
                 log.warning("heartbeat not delivered: %s", error)

@@ -223,7 +223,7 @@ def test_last_modified_is_sent_back_and_a_304_keeps_the_items(
 
 
 def test_secret_addresses_never_reach_errors() -> None:
-    from signage.sources.base import safe_url
+    from signage.fetch import safe_url
 
     url = (
         "https://user:pw@calendar.google.com/calendar/ical/school%40example.org/"

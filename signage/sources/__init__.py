@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
+from signage.clock import Clock
 from signage.config import SOURCE_KINDS, SourceConfig
 from signage.sources.base import Parsed, Source, new_client
 from signage.sources.csv_table import CsvSource
@@ -20,8 +21,8 @@ KINDS: dict[str, type[Source]] = {
 assert tuple(KINDS) == SOURCE_KINDS, "config.SOURCE_KINDS lists the kinds the checker accepts"
 
 
-def make_source(config: SourceConfig, tz: ZoneInfo) -> Source:
-    return KINDS[config.kind](config, tz)
+def make_source(config: SourceConfig, tz: ZoneInfo, clock: Clock | None = None) -> Source:
+    return KINDS[config.kind](config, tz, clock)
 
 
 __all__ = ["KINDS", "Parsed", "Source", "make_source", "new_client"]

@@ -15,8 +15,8 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from signage.agenda import matches
 from signage.config import VALUE_CHOICES, SourceConfig
+from signage.match import matches
 from signage.model import Absence, Event, Item, Notice
 
 # The words Japanese systems use, so most schools need no `values` table.

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
+from signage.clock import Clock
 from signage.config import SourceConfig
 from signage.errors import FetchError, ParseError
 from signage.model import Item
@@ -49,8 +50,8 @@ Signature = tuple[tuple[str, int, int, int], ...]  # name, mtime_ns, size, hash 
 
 
 class FolderSource(Source):
-    def __init__(self, config: SourceConfig, tz: ZoneInfo) -> None:
-        super().__init__(config, tz)
+    def __init__(self, config: SourceConfig, tz: ZoneInfo, clock: Clock | None = None) -> None:
+        super().__init__(config, tz, clock)
         self._signature: Signature | None = None  # of the listing fetch last returned
         self._texts: dict[str, tuple[int, int, dict[str, Any]]] = {}  # files already read
 
@@ -73,6 +74,8 @@ class FolderSource(Source):
         files: list[dict[str, Any]] = []
         signature: list[tuple[str, int, int, int]] = []
         budget = self.max_bytes
+        # Wall time, not the injected clock: it is compared with the files' mtimes, which the
+        # file system stamps by wall time whatever moment the kiosk is told it is.
         racy = time.time() - RACY_SECONDS
         for name in names:
             try:

@@ -11,8 +11,8 @@ import icalendar
 import recurring_ical_events
 import x_wr_timezone
 
-from signage.agenda import matches
 from signage.errors import ParseError
+from signage.match import matches
 from signage.model import Event, Item
 from signage.sources.base import Parsed, Source
 

@@ -16,8 +16,9 @@ from typing import Any
 import httpx
 
 from signage.errors import FetchError, ParseError
+from signage.fetch import safe_url
 from signage.model import Item
-from signage.sources.base import Parsed, Source, safe_url
+from signage.sources.base import Parsed, Source
 from signage.sources.fields import Mapper, dig
 
 MAX_PAGES = 50
@@ -35,9 +36,8 @@ class JsonSource(Source):
     async def _fetch_pages(self, client: httpx.AsyncClient, next_path: str) -> bytes:
         """Every page, following the next link. Unconditional: page 1 unchanged (304) says
         nothing about page 2."""
-        self.forget_validators()
         url = self.config.location
-        first = await self._fetch_http(client)
+        first = (await self.get(client)).body
         if first is None:
             raise FetchError(f"HTTP 304 without a request for it from {safe_url(url)}")
         pages, seen, total = [first], {url}, len(first)
@@ -57,7 +57,7 @@ class JsonSource(Source):
             if len(pages) >= MAX_PAGES:
                 raise FetchError(f"{safe_url(self.config.location)}: more than {MAX_PAGES} pages")
             seen.add(url)
-            page = await self._fetch_http(client, url)
+            page = (await self.get(client, url)).body
             if page is None:
                 raise FetchError(f"HTTP 304 without a request for it from {safe_url(url)}")
             total += len(page)
