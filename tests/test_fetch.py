@@ -1,0 +1,189 @@
+"""The one fetch primitive against real servers on 127.0.0.1: a total deadline that a trickling
+server cannot outlast, Retry-After dates on the injected clock, the POST of the heartbeat, and
+a TLS module that stands without the config."""
+
+from __future__ import annotations
+
+import asyncio
+import http.server
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from datetime import UTC, timedelta
+from email.utils import format_datetime
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from signage import fetch as fetching
+from signage.clock import FixedClock
+from signage.config import Auth, SourceConfig, load_config
+from signage.errors import FetchError
+from signage.fetch import fetch, post
+from signage.runtime import Runtime
+from signage.sources import make_source, new_client
+from tests.rig import NOW, TOKYO
+from tests.rig import fetch as fetch_once
+
+
+class Trickle:
+    """A server that answers 200 at once, then sends its body one byte every `pause` seconds:
+    every read succeeds, so no per-read timeout ever fires."""
+
+    def __init__(self, pause: float = 0.2, length: int = 1000) -> None:
+        self.stop = threading.Event()
+        trickle = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _trickle(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Length", str(length))
+                self.end_headers()
+                for _ in range(length):
+                    if trickle.stop.wait(pause):
+                        return
+                    try:
+                        self.wfile.write(b"x")
+                        self.wfile.flush()
+                    except OSError:  # the client gave up
+                        return
+
+            def do_GET(self) -> None:  # noqa: N802
+                self._trickle()
+
+            def do_POST(self) -> None:  # noqa: N802
+                self.rfile.read(int(self.headers.get("Content-Length", "0")))
+                if trickle.stop.wait(30):  # never answers while the test runs
+                    return
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def url(self, path: str = "/cal.ics") -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
+
+    def close(self) -> None:
+        self.stop.set()
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def trickle() -> Iterator[Trickle]:
+    server = Trickle()
+    yield server
+    server.close()
+
+
+def test_a_trickling_server_cannot_hold_a_fetch_past_its_deadline(trickle: Trickle) -> None:
+    url = trickle.url()
+
+    async def go() -> None:
+        async with new_client() as client:
+            await fetch(client, url, limit=10_000, deadline=1.0)
+
+    started = time.monotonic()
+    with pytest.raises(FetchError) as failure:
+        asyncio.run(go())
+    assert time.monotonic() - started < 3
+    assert str(failure.value) == f"timed out: {url} (not complete within 1 s)"
+
+
+def test_a_source_fetch_has_the_default_deadline(
+    trickle: Trickle, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert fetching.DEADLINE == 60.0  # a sane bound for a feed of a few MB on a slow line
+    monkeypatch.setattr(fetching, "DEADLINE", 0.8)
+    url = trickle.url()
+    source = make_source(SourceConfig("cal", "ics", "events", url, url), TOKYO)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="timed out"):
+        fetch_once(source)
+    assert time.monotonic() - started < 3
+
+
+def test_a_heartbeat_post_is_bounded_by_the_deadline_too(trickle: Trickle) -> None:
+    url = trickle.url("/heartbeat")
+
+    async def go() -> None:
+        async with new_client() as client:
+            await post(client, url, {"healthy": True}, deadline=0.5)
+
+    started = time.monotonic()
+    with pytest.raises(FetchError, match="timed out"):
+        asyncio.run(go())
+    assert time.monotonic() - started < 3
+
+
+def test_post_sends_json_with_the_credentials_and_reports_a_refusal(
+    httpserver: HTTPServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HB_TOKEN", "s3cret-token")
+    seen: list[tuple[str | None, bytes]] = []
+
+    def record(request: Request) -> Response:
+        seen.append((request.headers.get("Authorization"), request.get_data()))
+        return Response("no", status=403 if len(seen) > 1 else 204)
+
+    httpserver.expect_request("/hb", method="POST").respond_with_handler(record)
+    url = httpserver.url_for("/hb")
+    auth = Auth(type="bearer", env="HB_TOKEN")
+
+    async def go() -> None:
+        async with new_client() as client:
+            await post(client, url, {"ok": 1}, auth=auth)
+            await post(client, url, {"ok": 1}, auth=auth)
+
+    with pytest.raises(FetchError) as failure:
+        asyncio.run(go())
+    assert seen[0] == ("Bearer s3cret-token", b'{"ok":1}')
+    assert "HTTP 403" in str(failure.value) and "HB_TOKEN" in str(failure.value)
+    assert "s3cret" not in str(failure.value)
+
+
+def test_a_retry_after_date_counts_from_the_injected_clock(
+    httpserver: HTTPServer, tmp_path: Path
+) -> None:
+    later = (NOW + timedelta(minutes=2)).astimezone(UTC)
+    httpserver.expect_request("/cal.ics").respond_with_response(
+        Response("busy", status=503, headers={"Retry-After": format_datetime(later, usegmt=True)})
+    )
+    url = httpserver.url_for("/cal.ics")
+    config_file = tmp_path / "signage.toml"
+    config_file.write_text(
+        f'[school]\nname = "みらい小"\n\n[[sources]]\nid = "cal"\nkind = "ics"\n'
+        f'role = "events"\nurl = "{url}"\n',
+        encoding="utf-8",
+    )
+    clock = FixedClock(NOW)  # far from the wall clock: only the injected one gives 120 s
+    source = Runtime.build(load_config(config_file), clock).sources[0]
+    with pytest.raises(FetchError) as failure:
+        fetch_once(source)
+    assert failure.value.retry_after == 120.0
+
+
+def test_a_local_file_is_read_through_the_same_cap(tmp_path: Path) -> None:
+    path = tmp_path / "cal.ics"
+    path.write_bytes(b"x" * 101)
+
+    async def go(limit: int) -> bytes | None:
+        async with new_client() as client:
+            return (await fetch(client, str(path), limit=limit)).body
+
+    assert asyncio.run(go(101)) == b"x" * 101
+    with pytest.raises(FetchError, match=r"101 bytes is over the 100 byte limit$"):
+        asyncio.run(go(100))
+
+
+def test_tls_stands_without_the_config() -> None:
+    code = "import sys, signage.tls; sys.exit('signage.config' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
