@@ -556,8 +556,7 @@ class Layering:
                 self._errors[location] = error
                 return _Fetched(None, None, False, error)
             return _Fetched(saved[0], self.now(), True, None)
-        if is_url(location):
-            self._validators[key] = got.validators
+        self._validators[key] = got.validators
         return _Fetched(got.body, self.now(), True, None)
 
     # Resolving.
@@ -928,16 +927,13 @@ def check(location: str | Path, lang: str | None = None) -> list[Issue]:
 
 
 async def send_heartbeat(
-    client: httpx.AsyncClient,
-    heartbeat: Heartbeat,
-    status: Mapping[str, Any],
-    now: Callable[[], datetime] | None = None,
+    client: httpx.AsyncClient, heartbeat: Heartbeat, status: Mapping[str, Any]
 ) -> str | None:
     """POST the kiosk's status to the heartbeat URL (auth from the environment or a file, the
     shared client and its network settings). None when the server took it, else why not, in
     words IT can act on (never a secret)."""
     try:
-        await post(client, heartbeat.url, status, auth=heartbeat.auth, now=now)
+        await post(client, heartbeat.url, status, auth=heartbeat.auth)
     except FetchError as exc:
         return str(exc)
     return None

@@ -93,7 +93,8 @@ async def fetch(
         too_big = f"{safe_url(location)}: response over the {limit} byte limit{hint}"
         declared = response.headers.get("content-length", "")
         # Only trusted as is when not compressed: gzip grows when decoded.
-        if declared.isdigit() and int(declared) > limit and not _encoded(response):
+        encoded = response.headers.get("content-encoding")
+        if declared.isdigit() and int(declared) > limit and not encoded:
             raise FetchError(too_big)
         body = await _read_capped(response, limit, too_big)
         return Fetched(body, {k: v for k in _VALIDATORS if (v := response.headers.get(k))})
@@ -235,10 +236,6 @@ def retry_after(value: str | None, now: datetime) -> float | None:
 
 
 # --- The body ------------------------------------------------------------------------------------
-
-
-def _encoded(response: httpx.Response) -> bool:
-    return bool(response.headers.get("content-encoding"))
 
 
 async def _read_capped(response: httpx.Response, limit: int, too_big: str) -> bytes:

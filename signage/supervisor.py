@@ -276,7 +276,7 @@ class Supervisor:
         heartbeat = self.runtime.config.heartbeat
         if heartbeat is None:
             return False
-        error = await central.send_heartbeat(self.client, heartbeat, self.status(), self.clock.now)
+        error = await central.send_heartbeat(self.client, heartbeat, self.status())
         if error != self.heartbeat_error:
             if error is not None:
                 log.warning("heartbeat not delivered: %s", error)
