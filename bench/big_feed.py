@@ -169,7 +169,7 @@ def bench_stall(feed: bytes, with_window: bool = True) -> tuple[float, float]:
             assert await poller.refresh(), runtime.store.get("big").error
             took = time.perf_counter() - t0
         if window is not None:  # until the data is on screen, and one tick more
-            while not window.view.today:
+            while not window.presenter.view.today:
                 await asyncio.sleep(0.01)
             await asyncio.sleep(1.1)
         else:

@@ -1,4 +1,6 @@
-"""Start the kiosk: Qt application, qasync loop, one shared HTTP client, pollers, window."""
+"""Show a kiosk: the Qt application, the qasync loop, the window on its screen, and quitting
+on Ctrl+Q or SIGTERM. The kiosk itself (HTTP client, pollers, the screen's lock) is handed in
+(`signage.kiosk`), so nothing here fetches."""
 
 from __future__ import annotations
 
@@ -9,19 +11,16 @@ import os
 import signal
 import sys
 import time
-from pathlib import Path
+from collections.abc import Awaitable, Callable
+from typing import Protocol
 
 import PySide6  # noqa: F401  (import before qasync so it picks PySide6)
 import qasync
-from PySide6.QtCore import QDir, QLockFile, Qt, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCursor
 from PySide6.QtWidgets import QApplication
 
-from signage import __version__
-from signage.cli import Loaded
-from signage.clock import Clock
-from signage.sources import new_client
-from signage.supervisor import Supervisor
+from signage.presenter import Core
 from signage.ui.window import KioskWindow
 
 log = logging.getLogger(__name__)
@@ -125,29 +124,30 @@ def place(window: KioskWindow, app: QApplication, screen_index: int, windowed: b
     app.screenRemoved.connect(lambda _screen: QTimer.singleShot(0, full_screen))
 
 
-def run_kiosk(loaded: Loaded, clock: Clock, windowed: bool, screen: int) -> int:
+class Kiosk(Protocol):
+    """What the screen needs of a running kiosk (`signage.kiosk.Kiosk`)."""
+
+    screen: int
+    notes: tuple[str, ...]
+
+    @property
+    def runtime(self) -> Core: ...
+
+    def on_change(self, listener: Callable[[Core, str | None], None]) -> None: ...
+
+    def run(self, stop: Awaitable[None]) -> Awaitable[None]: ...
+
+
+def run_kiosk(kiosk: Kiosk, windowed: bool) -> int:
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     app.setApplicationName("signage")
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
-    config = loaded.config
-    screen_index = screen if screen >= 0 else config.display.screen
-    lock = QLockFile(str(Path(QDir.tempPath()) / f"signage-screen{screen_index}.lock"))
-    lock.setStaleLockTime(0)  # a lock left by a crash is taken over (its pid is gone)
-    if not lock.tryLock(200):
-        print(
-            f"signage: already running on screen {screen_index}; not starting a second one",
-            file=sys.stderr,
-        )
-        log.error("another signage is running on screen %d; exiting", screen_index)
-        return 2
-    client = new_client(config.network)
-    supervisor = Supervisor(config, clock, client, loaded.cache_dir)
-    window = KioskWindow(supervisor.runtime, loaded.notes)
+    window = KioskWindow(kiosk.runtime, kiosk.notes)
     window.on_first_data_frame = report_first_frame
-    supervisor.on_change = lambda runtime: window.set_runtime(runtime, supervisor.config_error)
-    place(window, app, screen_index, windowed)
+    kiosk.on_change(window.presenter.set_core)
+    place(window, app, kiosk.screen, windowed)
     tune_process()
     quit_future: asyncio.Future[None] = loop.create_future()
 
@@ -155,31 +155,12 @@ def run_kiosk(loaded: Loaded, clock: Clock, windowed: bool, screen: int) -> int:
         if not quit_future.done():  # qasync may fire aboutToQuit more than once
             quit_future.set_result(None)
 
-    # Closing the window (Ctrl+Q) or SIGTERM (systemd, shutdown) ends main() first, so the
-    # pollers are cancelled and the HTTP client closed before the loop stops.
+    # Closing the window (Ctrl+Q) or SIGTERM (systemd, shutdown) ends the kiosk's run first,
+    # so the pollers are cancelled and the HTTP client closed before the loop stops.
     app.setQuitOnLastWindowClosed(False)
     app.lastWindowClosed.connect(on_quit)
     app.aboutToQuit.connect(on_quit)
     signal.signal(signal.SIGTERM, lambda *_: loop.call_soon_threadsafe(on_quit))
-    log.info(
-        "signage %s: %s, %d sources, config %s",
-        __version__,
-        config.school.name,
-        len(config.sources),
-        config.path or "(demo)",
-    )
-
-    async def main() -> None:
-        async with client:
-            supervisor.start()
-            watcher = asyncio.create_task(supervisor.watch())
-            try:
-                await quit_future
-            finally:
-                watcher.cancel()
-                await supervisor.close()
-
     with loop:
-        loop.run_until_complete(main())
-    lock.unlock()
+        loop.run_until_complete(kiosk.run(quit_future))
     return 0
