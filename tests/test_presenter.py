@@ -236,7 +236,7 @@ def test_a_long_calendar_is_cut_to_the_days_near_today_without_changing_the_view
 
 def test_the_presenter_and_the_kiosk_core_import_no_qt():
     code = (
-        "import sys, signage.presenter, signage.kiosk, signage.panels;"
+        "import sys, signage.presenter, signage.kiosk, signage.panels, signage.process;"
         "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'qasync', 'signage.ui'))))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
