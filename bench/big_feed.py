@@ -8,7 +8,7 @@ grows. The stall is measured as the longest gap between ticks of a 10 ms Qt time
 qasync loop while a real poller fetches the feed over HTTP from 127.0.0.1 and parses it, and
 (unless --no-window) the kiosk window, 1920×1080 offscreen and ticking on its own timer, takes
 the new data in: rebuilds its view and repaints, until it has shown the data and ticked once
-more. The process is set up as the kiosk sets itself up (`signage.ui.app.tune_process`).
+more. The process is set up as the kiosk sets itself up (`signage.process.tune_process`).
 Each stall run is a fresh process; the worst of them is the figure.
 """
 
@@ -123,13 +123,13 @@ def bench_stall(feed: bytes, with_window: bool = True) -> tuple[float, float]:
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
 
+    from signage import process as kiosk_app
     from signage.clock import FixedClock
     from signage.config import Config, School
     from signage.poller import Poller
     from signage.runtime import Runtime
     from signage.sources import new_client
     from signage.store import Store
-    from signage.ui import app as kiosk_app
     from signage.ui.window import KioskWindow
 
     server, url = serve(feed)
@@ -169,7 +169,7 @@ def bench_stall(feed: bytes, with_window: bool = True) -> tuple[float, float]:
             assert await poller.refresh(), runtime.store.get("big").error
             took = time.perf_counter() - t0
         if window is not None:  # until the data is on screen, and one tick more
-            while not window.view.today:
+            while not window.presenter.view.today:
                 await asyncio.sleep(0.01)
             await asyncio.sleep(1.1)
         else:

@@ -40,8 +40,8 @@ TOKYO = ZoneInfo("Asia/Tokyo")
 
 def rotation_seconds(width: int, height: int) -> float:
     """How long the demo's rotation takes at this size (the board gets time per page)."""
+    from signage.presenter import SECONDS_PER_PAGE
     from signage.ui.screen import notice_pages
-    from signage.ui.window import SECONDS_PER_PAGE
     from signage.view import build_view
 
     config, runtime = demo_runtime(datetime.now(TOKYO))
@@ -117,7 +117,7 @@ def bench_week(rotations: int, refreshes: int) -> tuple[float, float, float]:
     window.timer.stop()  # this loop is the timer
     window.setGeometry(0, 0, 1920, 1080)
     window.show()
-    from signage.ui import app as kiosk_app
+    from signage import process as kiosk_app
 
     if hasattr(kiosk_app, "tune_process"):  # as run_kiosk does, once its window is up
         kiosk_app.tune_process()
@@ -144,8 +144,9 @@ def bench_week(rotations: int, refreshes: int) -> tuple[float, float, float]:
             note.write_text(f"ベンチ用のお知らせ {index}\n本文 {index} " * 3, encoding="utf-8")
             loop.run_until_complete(refresh_all())
             done_refreshes += 1
-        for _ in range(len(window.available())):
-            left = window.rotator.seconds * (1 - window.rotator.progress(mono[0]))
+        for _ in range(len(window.presenter.available())):
+            rotator = window.presenter.rotator
+            left = rotator.seconds * (1 - rotator.progress(mono[0]))
             advance(1.0)  # a second later: the clock and the bar
             advance(left - 1.0 + 0.01)  # the next panel
 

@@ -166,7 +166,7 @@ def main() -> int:
             refresh()
             refreshes += 1
         window.tick()
-        stale_seen = stale_seen or not window.view.status_ok
+        stale_seen = stale_seen or not window.presenter.view.status_ok
         if i % int(86400 / args.step) == 0:
             gc.collect()
             daily.append((rss_mb(), open_handles()))
@@ -174,7 +174,7 @@ def main() -> int:
         if i % 10 == 0:
             window.grab()
             paints += 1
-            dark += not window.screen_on
+            dark += not window.presenter.screen_on
             app.processEvents()
     gc.collect()
     rss1, fds1 = rss_mb(), open_handles()
@@ -190,9 +190,8 @@ def main() -> int:
             f"growth after day 1 (warm): RSS {rss1 - daily[0][0]:+.1f} MB "
             f"over {len(daily) - 1} days, handles {fds1 - daily[0][1]:+d}"
         )
-    print(
-        f"stale mark seen while the server failed: {stale_seen}; last status: {window.view.status}"
-    )
+    status = window.presenter.view.status
+    print(f"stale mark seen while the server failed: {stale_seen}; last status: {status}")
     loop.run_until_complete(client.aclose())
     server.stop()
     return 0

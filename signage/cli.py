@@ -11,7 +11,6 @@ import logging
 import shutil
 import sys
 import tempfile
-from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -27,6 +26,7 @@ from signage.config import (
     load_config,
 )
 from signage.errors import ConfigError
+from signage.loaded import Loaded
 from signage.runtime import Runtime
 
 USAGE_ERROR = 2
@@ -124,13 +124,6 @@ def cmd_check(files: list[Path | str], lang: str | None) -> int:
     return status
 
 
-@dataclass(frozen=True)
-class Loaded:
-    config: Config
-    notes: tuple[str, ...] = ()  # shown on screen (the demo banner)
-    cache_dir: Path | None = None  # last good copies on disk; none for the demo
-
-
 def load(args: argparse.Namespace, today: date) -> Loaded:
     """The config to use, from --config, --demo or the standard place."""
     path = args.config
@@ -201,11 +194,16 @@ def with_school_zone(clock: Clock, config: Config, at: str | None) -> Clock:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from signage.kiosk import AlreadyRunning, Kiosk
     from signage.ui.app import run_kiosk
 
     clock = SystemClock()
-    loaded = load(args, demo_today(clock))
-    return run_kiosk(loaded, clock, args.windowed, args.screen)
+    try:
+        kiosk = Kiosk(load(args, demo_today(clock)), clock, args.screen)
+    except AlreadyRunning as exc:
+        print(f"signage: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    return run_kiosk(kiosk, args.windowed)
 
 
 def fetched(loaded: Loaded, clock: Clock) -> Runtime:

@@ -71,7 +71,7 @@ def test_the_kiosk_reports_its_first_frame_with_data_once(tmp_path: Path):
 
 
 def test_the_process_age_comes_from_the_os():
-    from signage.ui.app import since_process_start
+    from signage.process import since_process_start
 
     seconds, how = since_process_start()
     if sys.platform.startswith("linux"):

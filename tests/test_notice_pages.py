@@ -6,7 +6,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPainter
 
 from signage.model import Notice
-from signage.ui.panels import NoticesPanel
+from signage.ui.panels.notices import NoticesPanel
 from signage.ui.render import ensure_gui
 from signage.ui.theme import Metrics
 

@@ -11,9 +11,9 @@ from PySide6.QtGui import QFont, QImage, QPainter, QRawFont
 from signage.cli import main
 from signage.config import Config, School, SourceConfig
 from signage.model import Event, Notice, Snapshot
+from signage.presenter import Frame
 from signage.ui.fonts import japanese_family
 from signage.ui.render import ensure_gui, render_image
-from signage.ui.screen import Frame
 from signage.view import build_view
 
 TOKYO = ZoneInfo("Asia/Tokyo")
@@ -169,7 +169,7 @@ def test_line_breaking_is_cached_and_breaks_as_before():
 def test_the_board_is_paged_once_per_notices_and_size():
     from PySide6.QtCore import QRectF
 
-    from signage.ui.panels import NoticesPanel
+    from signage.ui.panels.notices import NoticesPanel
     from signage.ui.theme import Metrics
 
     ensure_gui()
@@ -185,9 +185,9 @@ def test_the_board_is_paged_once_per_notices_and_size():
     assert panel.pages(rect, later) is pages  # a new minute, the same notices: not again
     other = NoticesPanel(QPainter(), Metrics(720)).pages(QRectF(27, 133, 1226, 466), view)
     assert other is not pages
-    from signage.ui import panels
+    from signage.ui.panels import notices
 
-    panels._PAGES.clear()
+    notices._PAGES.clear()
     assert panel.pages(rect, view) == pages  # worked out again: the same pages
 
 

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from signage.clock import FixedClock
 from signage.config import Config, PanelConfig, School, SourceConfig
-from signage.model import Event, Notice, Snapshot
+from signage.model import Event, Notice
 from signage.runtime import Runtime
 from signage.ui.window import KioskWindow
 
@@ -61,52 +61,52 @@ def make_window(qtbot, with_notices: bool = True):
 
 def test_window_rotates_and_skips_the_empty_visits_panel(qtbot):
     window, mono, clock, _ = make_window(qtbot)
-    assert window.frame().panel == "today"
+    assert window.presenter.frame.panel == "today"
     seen = []
     for _ in range(8):
         mono.t += 5
         clock.advance(5)
         window.tick()
-        seen.append(window.frame().panel)
+        seen.append(window.presenter.frame.panel)
     assert seen == ["today", "today", "today", "week", "week", "notices", "notices", "today"]
-    assert "visits" not in window.frame().available
+    assert "visits" not in window.presenter.frame.available
 
 
 def test_keys_move_and_pause(qtbot):
     window, mono, clock, _ = make_window(qtbot)
     qtbot.keyClick(window, Qt.Key.Key_Right)
-    assert window.frame().panel == "week"
+    assert window.presenter.frame.panel == "week"
     qtbot.keyClick(window, Qt.Key.Key_Left)
     qtbot.keyClick(window, Qt.Key.Key_Left)
-    assert window.frame().panel == "notices"
+    assert window.presenter.frame.panel == "notices"
     qtbot.keyClick(window, Qt.Key.Key_Space)
     mono.t += 600
     window.tick()
-    assert window.frame().panel == "notices" and window.frame().paused
+    assert window.presenter.frame.panel == "notices" and window.presenter.frame.paused
     qtbot.keyClick(window, Qt.Key.Key_Space)
     mono.t += 10
     window.tick()
-    assert window.frame().panel == "today"
+    assert window.presenter.frame.panel == "today"
 
 
 def test_new_data_reaches_the_screen_on_the_next_tick(qtbot):
     window, mono, clock, runtime = make_window(qtbot, with_notices=False)
-    assert "notices" not in window.view.available()
+    assert "notices" not in window.presenter.view.available()
     runtime.store.succeeded(
         "board", (Notice("board", "至急の連絡", priority="urgent"),), (), clock.now()
     )
     window.tick()
-    assert "notices" in window.view.available()
-    assert window.view.banners[0].text == "至急の連絡"
+    assert "notices" in window.presenter.view.available()
+    assert window.presenter.view.banners[0].text == "至急の連絡"
 
 
 def test_the_clock_ticks_every_second(qtbot):
     window, mono, clock, _ = make_window(qtbot)
     window.timer.start(1000)
     clock.advance(1)
-    before = window.view.now
-    qtbot.waitUntil(lambda: window.view.now != before, timeout=2500)
-    assert (window.view.now - before).total_seconds() == 1
+    before = window.presenter.view.now
+    qtbot.waitUntil(lambda: window.presenter.view.now != before, timeout=2500)
+    assert (window.presenter.view.now - before).total_seconds() == 1
     grab = window.grab().toImage()
     assert grab.width() == 1280
 
@@ -115,19 +115,19 @@ def test_a_new_urgent_notice_interrupts_the_rotation(qtbot):
     window, mono, clock, runtime = make_window(qtbot)
     mono.t += 25
     window.tick()
-    assert window.frame().panel == "week"
+    assert window.presenter.frame.panel == "week"
     urgent = Notice("board", "校内ネットワーク停止", priority="urgent")
     runtime.store.succeeded("board", (urgent,), (), clock.now())
     mono.t += 1
     window.tick()
-    assert window.frame().panel == "notices"
-    assert window.view.banners[0].label == "至急"
+    assert window.presenter.frame.panel == "notices"
+    assert window.presenter.view.banners[0].label == "至急"
     # it does not keep interrupting: the rotation goes on, the banner stays
     for _ in range(6):
         mono.t += 5
         window.tick()
-    assert window.frame().panel != "notices"
-    assert window.view.banners[0].text == "校内ネットワーク停止"
+    assert window.presenter.frame.panel != "notices"
+    assert window.presenter.view.banners[0].text == "校内ネットワーク停止"
 
 
 def test_an_expired_notice_leaves_without_a_refresh(qtbot):
@@ -137,43 +137,43 @@ def test_an_expired_notice_leaves_without_a_refresh(qtbot):
         "board", (Notice("board", "至急", priority="urgent", expires=expires),), (), clock.now()
     )
     window.tick()
-    assert window.view.banners
+    assert window.presenter.view.banners
     clock.set(expires)
     mono.t += 120
     window.tick()
-    assert not window.view.banners
-    assert "notices" not in window.view.available()
+    assert not window.presenter.view.banners
+    assert "notices" not in window.presenter.view.available()
 
 
 def test_a_refused_config_is_said_on_screen_and_a_new_one_takes_over(qtbot):
     window, mono, clock, runtime = make_window(qtbot)
-    window.set_runtime(
+    window.presenter.set_core(
         runtime, "設定ファイルに誤りがあります（6行目 sources[0].kind）。前の設定で表示中"
     )
     window.tick()
-    assert any("6行目" in note for note in window.view.notes)
+    assert any("6行目" in note for note in window.presenter.view.notes)
     fewer = Runtime.build(
         Config(school=School("新しい名前"), panels=(PanelConfig("week", 10),)), clock
     )
-    window.set_runtime(fewer)
+    window.presenter.set_core(fewer)
     window.tick()
-    assert window.view.school == "新しい名前"
-    assert not window.view.notes
-    assert window.frame().panel == "week"
+    assert window.presenter.view.school == "新しい名前"
+    assert not window.presenter.view.notes
+    assert window.presenter.frame.panel == "week"
 
 
 def test_a_panel_that_fails_to_draw_is_skipped_and_the_screen_stays(qtbot, monkeypatch, caplog):
-    from signage.ui import panels
+    from signage.ui.panels import week
 
     def broken(self, rect, view, page):
         raise ZeroDivisionError("bug in the week panel")
 
-    monkeypatch.setattr(panels.WeekPanel, "draw", broken)
+    monkeypatch.setattr(week.WeekPanel, "draw", broken)
     window, mono, clock, _ = make_window(qtbot)
     qtbot.keyClick(window, Qt.Key.Key_Right)  # to the week panel
     window.grab()  # paint it: it fails
-    qtbot.waitUntil(lambda: window.frame().panel == "notices", timeout=2000)
-    assert "week" not in window.frame().available
+    qtbot.waitUntil(lambda: window.presenter.frame.panel == "notices", timeout=2000)
+    assert "week" not in window.presenter.frame.available
     assert "bug in the week panel" in caplog.text
     image = window.grab().toImage()  # the next frame paints fine
     assert image.width() == 1280
@@ -186,20 +186,20 @@ def test_the_screen_is_dark_outside_its_hours_and_wakes_with_fresh_data(qtbot):
     hours = Schedule(on=time(7, 0), off=time(19, 0), days=(0, 1, 2, 3, 4), holidays=True)
     config = replace(runtime.config, display=Display(schedule=hours))
     dark_runtime = Runtime(config, clock, runtime.sources, runtime.store)
-    window.set_runtime(dark_runtime)
+    window.presenter.set_core(dark_runtime)
     clock.set(datetime(2026, 11, 24, 19, 0, tzinfo=TOKYO))  # Tuesday evening
     window.tick()
-    assert not window.screen_on
+    assert not window.presenter.screen_on
     image = window.grab().toImage()
     assert {image.pixel(x, y) for x in range(0, 1280, 80) for y in range(0, 720, 80)} == {
         0xFF000000
     }
     clock.set(datetime(2026, 11, 25, 7, 0, tzinfo=TOKYO))
     window.tick()
-    assert window.screen_on
+    assert window.presenter.screen_on
     clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=TOKYO))  # 勤労感謝の日
     window.tick()
-    assert not window.screen_on
+    assert not window.presenter.screen_on
 
 
 def test_a_board_of_several_pages_gets_time_for_each(qtbot):
@@ -209,8 +209,8 @@ def test_a_board_of_several_pages_gets_time_for_each(qtbot):
     window.tick()
     qtbot.keyClick(window, Qt.Key.Key_Right)
     qtbot.keyClick(window, Qt.Key.Key_Right)
-    assert window.frame().panel == "notices"
-    assert window.rotator.seconds >= 3 * 8  # configured 10 s, but pages need reading time
+    assert window.presenter.frame.panel == "notices"
+    assert window.presenter.rotator.seconds >= 3 * 8  # configured 10 s, but pages need reading time
 
 
 class PaintRecorder(QObject):
@@ -249,7 +249,7 @@ def test_each_second_repaints_only_the_clock_and_the_bar(qtbot):
     assert len(regions) == 3
     ticking = QRegion()
     small = 0
-    for rect in ticking_rects(window.width(), window.height(), window.view):
+    for rect in ticking_rects(window.width(), window.height(), window.presenter.view):
         ticking += rect
         small += rect.width() * rect.height()
     assert small < 0.05 * window.width() * window.height()
@@ -270,7 +270,7 @@ def test_a_new_panel_or_minute_repaints_the_whole_screen(qtbot):
     clock.advance(20)
     window.tick()
     QApplication.processEvents()
-    assert window.frame().panel == "week"
+    assert window.presenter.frame.panel == "week"
     clock.set(clock.now().replace(minute=19, second=0))  # a new minute
     mono.t += 1
     window.tick()
@@ -285,7 +285,7 @@ def test_a_dark_screen_is_not_repainted_every_second(qtbot):
     window, mono, clock, runtime = make_window(qtbot)
     hours = Schedule(on=time(7, 0), off=time(19, 0), days=(0, 1, 2, 3, 4), holidays=True)
     config = replace(runtime.config, display=Display(schedule=hours))
-    window.set_runtime(Runtime(config, clock, runtime.sources, runtime.store))
+    window.presenter.set_core(Runtime(config, clock, runtime.sources, runtime.store))
     clock.set(datetime(2026, 11, 24, 20, 0, tzinfo=TOKYO))
     window.tick()
     settle(qtbot, window)
@@ -296,7 +296,7 @@ def test_a_dark_screen_is_not_repainted_every_second(qtbot):
         clock.advance(1)
         window.tick()
         QApplication.processEvents()
-    assert not window.screen_on
+    assert not window.presenter.screen_on
     assert regions == []
 
 
@@ -305,7 +305,7 @@ def test_new_data_is_shown_without_waiting_for_the_next_tick(qtbot):
     settle(qtbot, window)
     runtime.store.succeeded("board", (Notice("board", "新しい連絡"),), (), clock.now())
     # the window's one-second timer is stopped in these tests: only the data can do it
-    qtbot.waitUntil(lambda: "notices" in window.view.available(), timeout=500)
+    qtbot.waitUntil(lambda: "notices" in window.presenter.view.available(), timeout=500)
 
 
 def test_the_first_frame_with_data_is_reported_once(qtbot):
@@ -317,7 +317,7 @@ def test_the_first_frame_with_data_is_reported_once(qtbot):
     qtbot.addWidget(window)
     window.resize(640, 360)
     reports = []
-    window.on_first_data_frame = lambda: reports.append(window.view.now)
+    window.on_first_data_frame = lambda: reports.append(window.presenter.view.now)
     window.grab()  # no source has fetched yet: a frame, but not one with data
     assert reports == []
     runtime.store.succeeded("cal", (), (), clock.now())  # fetched, even if empty
@@ -327,47 +327,14 @@ def test_the_first_frame_with_data_is_reported_once(qtbot):
     assert len(reports) == 1
 
 
-def test_a_long_calendar_is_cut_to_the_days_near_today_without_changing_the_view():
-    from datetime import date
-
-    from signage.ui.window import NEAR_DAYS, near_items
-    from signage.view import build_view
-
-    config = Config(
-        school=School("テスト小学校"),
-        sources=(SourceConfig("cal", "ics", "events", "cal.ics", "/cal.ics"),),
-    )
-    base = datetime(2026, 6, 1, 0, 0, tzinfo=TOKYO)
-    items: list[Event | Notice] = [Notice("cal", "紛れ込んだお知らせ")]
-    for i in range(1500):  # every 7 hours for over a year, an hour or a day and a half long
-        start = base + timedelta(hours=7 * i)
-        end = start + (timedelta(hours=36) if i % 50 == 0 else timedelta(hours=1))
-        items.append(Event("cal", f"予定{i}", start, end))
-    for i in range(0, 400, 9):  # all-day ones, some for weeks; some with no length
-        day = date(2026, 6, 1) + timedelta(days=i)
-        items.append(Event("cal", f"終日{i}", day, day + timedelta(days=i % 40), all_day=True))
-        moment = base + timedelta(days=i, hours=10)
-        items.append(Event("cal", f"瞬間{i}", moment, moment))
-    items.append(Event("cal", "通年", date(2026, 4, 1), date(2027, 4, 1), all_day=True))
-    everything = tuple(items)
-    for offset in range(0, 300, 11):  # weekdays and weekends across the months
-        now = base + timedelta(days=offset, hours=9, minutes=18)
-        near = near_items(everything, now.date(), TOKYO)
-        assert len(near) < len(everything) / 4
-        full_view = build_view(config, [Snapshot("cal", everything, fetched_at=now)], now)
-        near_view = build_view(config, [Snapshot("cal", near, fetched_at=now)], now)
-        assert near_view == full_view, now
-    assert NEAR_DAYS[0] >= 7 and NEAR_DAYS[1] >= 14
-
-
 def test_a_closure_day_from_a_calendar_keeps_the_screen_dark(qtbot):
     window, mono, clock, runtime = make_window(qtbot)
     closures = SourceConfig("closed", "ics", "closures", "c.ics", "/c.ics")
     config = replace(runtime.config, sources=(*runtime.config.sources, closures))
     rt = Runtime.build(config, clock, previous=runtime)
-    window.set_runtime(rt)
+    window.presenter.set_core(rt)
     window.tick()
-    assert window.screen_on  # Tuesday 9:18, nothing closed yet
+    assert window.presenter.screen_on  # Tuesday 9:18, nothing closed yet
     closed = Event(
         "closed",
         "臨時休業（インフルエンザ）",
@@ -378,5 +345,6 @@ def test_a_closure_day_from_a_calendar_keeps_the_screen_dark(qtbot):
     rt.store.succeeded("closed", (closed,), (), clock.now())
     window.tick()
     window.tick()
-    assert not window.screen_on
-    assert "臨時休業" not in [e.title for e in window.view.today]  # not an event on screen
+    assert not window.presenter.screen_on
+    # not an event on screen
+    assert "臨時休業" not in [e.title for e in window.presenter.view.today]

@@ -10,7 +10,8 @@ from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
 from signage.config import PanelConfig
-from signage.ui.screen import Frame, paint_screen
+from signage.presenter import Frame
+from signage.ui.screen import paint_screen
 from signage.view import View
 
 

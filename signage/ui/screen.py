@@ -6,7 +6,6 @@ preview shows is exactly what the monitor shows.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -15,14 +14,13 @@ from PySide6.QtGui import QFont, QPainter
 
 from signage.jpdate import long_date
 from signage.panels import panel_kind
-from signage.ui import theme
+from signage.presenter import Frame, current_banners
+from signage.ui import panels, theme
 from signage.ui.draw import chip, line_height, text_block, text_width
 from signage.ui.fonts import japanese_family
-from signage.ui.panels import PANELS, NoticesPanel
+from signage.ui.panels.notices import NoticesPanel
 from signage.ui.theme import Metrics
 from signage.view import Banner, View
-
-BANNER_SECONDS = 8  # several banners take turns
 
 
 class PanelError(Exception):
@@ -31,17 +29,6 @@ class PanelError(Exception):
     def __init__(self, kind: str) -> None:
         super().__init__(f"panel {kind!r} failed to draw")
         self.kind = kind
-
-
-@dataclass(frozen=True)
-class Frame:
-    """Where the rotation stands: which panel, how far, which kinds are on the bar."""
-
-    panel: str
-    progress: float
-    kinds: Sequence[str]
-    available: frozenset[str]
-    paused: bool = False
 
 
 @dataclass(frozen=True)
@@ -89,7 +76,7 @@ def paint_screen(painter: QPainter, width: int, height: int, view: View, frame: 
         paint_notes(painter, parts.notes, view, m)
     painter.save()
     try:
-        PANELS[frame.panel](painter, m).draw(parts.body, view, frame.progress)
+        panels.painter(frame.panel)(painter, m).draw(parts.body, view, frame.progress)
     except Exception as exc:
         painter.restore()
         painter.fillRect(parts.body, theme.BG)  # never half a panel
@@ -154,18 +141,6 @@ def burn_in_offset(view: View, m: Metrics) -> tuple[float, float]:
     step = int(view.now.timestamp() // (BURN_IN_MINUTES * 60)) % len(BURN_IN_STEPS)
     dx, dy = BURN_IN_STEPS[step]
     return round(dx * 1.5 * m.u), round(dy * 1.5 * m.u)
-
-
-def current_banners(view: View) -> list[Banner]:
-    """An urgent strip that stays while there is an urgent notice, and an information strip
-    (today's visit) below it; several of a kind take turns."""
-    turn = int(view.now.timestamp() // BANNER_SECONDS)
-    shown = []
-    for tone in ("urgent", "info"):
-        group = [b for b in view.banners if b.tone == tone]
-        if group:
-            shown.append(group[turn % len(group)])
-    return shown
 
 
 def _clock_place(header: QRectF, m: Metrics) -> tuple[float, float]:

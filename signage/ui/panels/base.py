@@ -1,0 +1,103 @@
+"""What every panel shares: a card with its title, an empty note, rows of events."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QPainter
+
+from signage.jpdate import time_range
+from signage.model import Event
+from signage.ui import theme
+from signage.ui.draw import card, chip, hline, line_height, text_block, text_height, text_width
+from signage.ui.theme import Metrics
+from signage.view import View
+
+
+def event_when(event: Event) -> str:
+    if event.all_day:
+        return "終日"
+    assert isinstance(event.start, datetime) and isinstance(event.end, datetime)
+    return time_range(event.start, event.end)
+
+
+class Panel:
+    """Shared layout of a card: title row, then rows until the card is full."""
+
+    def __init__(self, painter: QPainter, m: Metrics) -> None:
+        self.p = painter
+        self.m = m
+        self.pad = m.px(28)
+
+    def draw(self, rect: QRectF, view: View, page: float) -> None:
+        """Paint the panel into `rect`; `page` is how far its time has run (0..1)."""
+        raise NotImplementedError
+
+    def card(self, rect: QRectF, title: str, aside: str = "") -> QRectF:
+        """Draw a card with its title; returns the inner rectangle below the title."""
+        m, p = self.m, self.p
+        card(p, rect, m.px(18))
+        inner = rect.adjusted(self.pad, self.pad * 0.8, -self.pad, -self.pad)
+        title_font = m.font(m.card_title, bold=True)
+        text_block(p, inner.left(), inner.top(), inner.width(), title, title_font, theme.MUTED)
+        if aside:
+            aside_font = m.font(m.meta)
+            text_block(
+                p,
+                inner.left(),
+                inner.top() + m.px(4),
+                inner.width(),
+                aside,
+                aside_font,
+                theme.MUTED,
+                align_right=True,
+            )
+        used = line_height(title_font) + m.px(14)
+        return inner.adjusted(0, used, 0, 0)
+
+    def empty(self, inner: QRectF, text: str) -> None:
+        text_block(
+            self.p,
+            inner.left(),
+            inner.top(),
+            inner.width(),
+            text,
+            self.m.font(self.m.meta),
+            theme.DIM,
+        )
+
+    def event_rows(
+        self,
+        inner: QRectF,
+        events: tuple[Event, ...],
+        top: float,
+        label: Callable[[Event], str] = event_when,
+        detail: Callable[[Event], str | None] = lambda e: e.location,
+    ) -> float:
+        """Time column and title column; returns the y below the last row drawn."""
+        m, p = self.m, self.p
+        body, meta, when_font = m.font(m.body), m.font(m.meta), m.font(m.meta + 4)
+        time_w = text_width("88:88–88:88", when_font) + m.px(24)
+        title_w = inner.width() - time_w
+        y = top
+        for index, event in enumerate(events):
+            sub = detail(event)
+            need = text_height(event.title, body, title_w, 2) + (line_height(meta) if sub else 0)
+            if y + need > inner.bottom():
+                left = len(events) - index
+                text_block(p, inner.left(), y, inner.width(), f"ほか {left} 件", meta, theme.MUTED)
+                return y + line_height(meta)
+            when = label(event)
+            if when == "終日":
+                chip(p, inner.left(), y + m.px(4), "終日", meta, theme.YELLOW, False, m.px(10))
+            else:
+                text_block(p, inner.left(), y + m.px(4), time_w, when, when_font, theme.MUTED)
+            h = text_block(p, inner.left() + time_w, y, title_w, event.title, body, theme.TEXT, 2)
+            if sub:
+                h += text_block(p, inner.left() + time_w, y + h, title_w, sub, meta, theme.MUTED)
+            y += h + m.px(10)
+            hline(p, inner.left(), inner.right(), y, m.px(1.5))
+            y += m.px(10)
+        return y

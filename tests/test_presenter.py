@@ -1,0 +1,243 @@
+"""What is on screen, decided without Qt: a fake wall clock and a fake monotonic time drive
+the presenter. Nothing here imports Qt (the last test makes sure)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from signage.clock import FixedClock
+from signage.config import Config, Display, PanelConfig, Schedule, School, SourceConfig
+from signage.model import Event, Notice, Snapshot
+from signage.presenter import NEAR_DAYS, SECONDS_PER_PAGE, Presenter, near_items
+from signage.runtime import Runtime
+from signage.view import View, build_view
+
+TOKYO = ZoneInfo("Asia/Tokyo")
+WEEKDAYS = Schedule(on=time(7, 0), off=time(19, 0), days=(0, 1, 2, 3, 4), holidays=True)
+
+
+class FakeMonotonic:
+    def __init__(self) -> None:
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def make(
+    with_notices: bool = True, schedule: Schedule | None = None, closures: bool = False
+) -> tuple[Presenter, FakeMonotonic, FixedClock, Runtime]:
+    """Tuesday 24 November 2026, 9:18 in Tokyo: a meeting today and (maybe) a notice."""
+    clock = FixedClock(datetime(2026, 11, 24, 9, 18, tzinfo=TOKYO))
+    sources = [
+        SourceConfig("cal", "ics", "events", "cal.ics", "/cal.ics"),
+        SourceConfig("board", "json", "notices", "n.json", "/n.json"),
+    ]
+    if closures:
+        sources.append(SourceConfig("closed", "ics", "closures", "c.ics", "/c.ics"))
+    config = Config(
+        school=School("テスト小学校"),
+        sources=tuple(sources),
+        panels=(
+            PanelConfig("today", 20),
+            PanelConfig("week", 10),
+            PanelConfig("notices", 10),
+            PanelConfig("visits", 5),
+        ),
+        display=Display(schedule=schedule or Schedule()),
+    )
+    runtime = Runtime.build(config, clock)
+    meeting = Event(
+        "cal",
+        "職員会議",
+        datetime(2026, 11, 24, 15, tzinfo=TOKYO),
+        datetime(2026, 11, 24, 16, tzinfo=TOKYO),
+    )
+    runtime.store.succeeded("cal", (meeting,), (), clock.now())
+    if with_notices:
+        runtime.store.succeeded("board", (Notice("board", "連絡"),), (), clock.now())
+    mono = FakeMonotonic()
+    return Presenter(runtime, monotonic=mono), mono, clock, runtime
+
+
+def run(presenter: Presenter, mono: FakeMonotonic, clock: FixedClock, seconds: int) -> None:
+    for _ in range(seconds):
+        mono.t += 1
+        clock.advance(1)
+        presenter.tick()
+
+
+def test_the_rotation_skips_empty_panels():
+    presenter, mono, clock, _ = make()
+    assert presenter.frame.panel == "today"
+    seen = []
+    for _ in range(8):
+        run(presenter, mono, clock, 5)
+        seen.append(presenter.frame.panel)
+    assert seen == ["today", "today", "today", "week", "week", "notices", "notices", "today"]
+    assert "visits" not in presenter.frame.available
+    assert presenter.frame.kinds == ("today", "week", "notices", "visits")
+
+
+def test_next_previous_and_pause():
+    presenter, mono, clock, _ = make()
+    presenter.next()
+    assert presenter.frame.panel == "week"
+    presenter.previous()
+    presenter.previous()
+    assert presenter.frame.panel == "notices"
+    presenter.toggle_pause()
+    run(presenter, mono, clock, 600)
+    assert presenter.frame.panel == "notices" and presenter.frame.paused
+    presenter.toggle_pause()
+    run(presenter, mono, clock, 10)
+    assert presenter.frame.panel == "today" and not presenter.frame.paused
+
+
+def test_an_urgent_notice_arriving_while_running_jumps_to_the_board_once():
+    presenter, mono, clock, runtime = make()
+    changes = []
+    presenter.on_change = lambda: changes.append(1)
+    run(presenter, mono, clock, 25)
+    assert presenter.frame.panel == "week"
+    urgent = Notice("board", "校内ネットワーク停止", priority="urgent")
+    runtime.store.succeeded("board", (urgent,), (), clock.now())
+    assert changes  # the ui is asked for a tick soon, not at the next second
+    presenter.tick()
+    assert presenter.frame.panel == "notices"
+    assert presenter.view.banners[0].label == "至急"
+    run(presenter, mono, clock, 30)  # it does not keep interrupting; the banner stays
+    assert presenter.frame.panel != "notices"
+    assert presenter.view.banners[0].text == "校内ネットワーク停止"
+
+
+def test_dark_outside_the_schedule_and_on_holidays():
+    presenter, mono, clock, _ = make(schedule=WEEKDAYS)
+    assert presenter.screen_on
+    clock.set(datetime(2026, 11, 24, 19, 0, tzinfo=TOKYO))  # Tuesday evening
+    presenter.tick()
+    assert not presenter.screen_on
+    dark = presenter.scene
+    mono.t += 1
+    clock.advance(1)
+    presenter.tick()
+    assert presenter.scene == dark  # a dark screen is not repainted every second
+    clock.set(datetime(2026, 11, 25, 7, 0, tzinfo=TOKYO))
+    presenter.tick()
+    assert presenter.screen_on
+    clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=TOKYO))  # 勤労感謝の日
+    presenter.tick()
+    assert not presenter.screen_on
+
+
+def test_dark_on_a_closure_day_from_a_closures_source():
+    presenter, mono, clock, runtime = make(closures=True)
+    presenter.tick()
+    assert presenter.screen_on  # Tuesday 9:18, nothing closed yet
+    today = clock.now().date()
+    closed = Event("closed", "臨時休業", today, today + timedelta(days=1), all_day=True)
+    runtime.store.succeeded("closed", (closed,), (), clock.now())
+    presenter.tick()
+    assert not presenter.screen_on
+    assert "臨時休業" not in [e.title for e in presenter.view.today]  # not an event on screen
+    clock.set(datetime(2026, 11, 25, 9, 0, tzinfo=TOKYO))
+    presenter.tick()
+    assert presenter.screen_on
+
+
+def test_a_panel_that_failed_to_draw_is_skipped_until_the_data_changes():
+    presenter, mono, clock, runtime = make()
+    presenter.next()
+    assert presenter.frame.panel == "week"
+    assert presenter.failed("week") is True  # the first time: the ui logs it
+    presenter.tick()
+    assert presenter.frame.panel == "notices"
+    assert "week" not in presenter.frame.available
+    run(presenter, mono, clock, 10)  # the rotation goes round without it
+    assert presenter.frame.panel == "today"
+    assert presenter.failed("week") is False  # logged once, not every retry
+    runtime.store.succeeded("board", (Notice("board", "新しい連絡"),), (), clock.now())
+    presenter.tick()
+    assert "week" in presenter.frame.available  # new data: another chance
+
+
+def test_the_scene_changes_with_the_panel_and_the_minute_not_each_second():
+    presenter, mono, clock, _ = make()
+    scene = presenter.scene
+    run(presenter, mono, clock, 3)  # 9:18:03
+    assert presenter.scene == scene
+    assert presenter.frame.progress > 0
+    run(presenter, mono, clock, 17)  # 9:18:20: the week panel
+    assert presenter.frame.panel == "week" and presenter.scene != scene
+    scene = presenter.scene
+    clock.set(clock.now().replace(minute=19, second=0))
+    presenter.tick()
+    assert presenter.scene != scene
+    scene = presenter.scene
+    presenter.resize(1280, 720)
+    presenter.tick()
+    assert presenter.scene != scene
+
+
+def test_a_board_of_several_pages_gets_time_for_each_page():
+    sizes: list[tuple[int, int]] = []
+
+    def three_pages(width: int, height: int, view: View) -> int:
+        sizes.append((width, height))
+        return 3 if view.notices else 1
+
+    presenter, mono, clock, runtime = make()
+    presenter.count_pages = three_pages
+    presenter.resize(1280, 720)
+    presenter.tick()
+    presenter.next()
+    presenter.next()
+    assert presenter.frame.panel == "notices"
+    assert presenter.rotator.seconds == 3 * SECONDS_PER_PAGE  # configured 10 s
+    scenes = {presenter.scene}
+    for _ in range(3 * int(SECONDS_PER_PAGE) - 1):
+        mono.t += 1
+        presenter.tick()
+        scenes.add(presenter.scene)
+    assert len(scenes) == 3  # a page turn is a new picture
+    assert sizes[-1] == (1280, 720)  # counted at the ui's size
+
+
+def test_a_long_calendar_is_cut_to_the_days_near_today_without_changing_the_view():
+    config = Config(
+        school=School("テスト小学校"),
+        sources=(SourceConfig("cal", "ics", "events", "cal.ics", "/cal.ics"),),
+    )
+    base = datetime(2026, 6, 1, 0, 0, tzinfo=TOKYO)
+    items: list[Event | Notice] = [Notice("cal", "紛れ込んだお知らせ")]
+    for i in range(1500):  # every 7 hours for over a year, an hour or a day and a half long
+        start = base + timedelta(hours=7 * i)
+        end = start + (timedelta(hours=36) if i % 50 == 0 else timedelta(hours=1))
+        items.append(Event("cal", f"予定{i}", start, end))
+    for i in range(0, 400, 9):  # all-day ones, some for weeks; some with no length
+        day = date(2026, 6, 1) + timedelta(days=i)
+        items.append(Event("cal", f"終日{i}", day, day + timedelta(days=i % 40), all_day=True))
+        moment = base + timedelta(days=i, hours=10)
+        items.append(Event("cal", f"瞬間{i}", moment, moment))
+    items.append(Event("cal", "通年", date(2026, 4, 1), date(2027, 4, 1), all_day=True))
+    everything = tuple(items)
+    for offset in range(0, 300, 11):  # weekdays and weekends across the months
+        now = base + timedelta(days=offset, hours=9, minutes=18)
+        near = near_items(everything, now.date(), TOKYO)
+        assert len(near) < len(everything) / 4
+        full_view = build_view(config, [Snapshot("cal", everything, fetched_at=now)], now)
+        near_view = build_view(config, [Snapshot("cal", near, fetched_at=now)], now)
+        assert near_view == full_view, now
+    assert NEAR_DAYS[0] >= 7 and NEAR_DAYS[1] >= 14
+
+
+def test_the_presenter_and_the_kiosk_core_import_no_qt():
+    code = (
+        "import sys, signage.presenter, signage.kiosk, signage.panels, signage.process;"
+        "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'qasync', 'signage.ui'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
