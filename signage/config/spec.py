@@ -10,8 +10,9 @@ source's url by its kind, auth's env or file) stay as code in `check`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from signage.config.model import (
     AUTH_TYPES,
@@ -35,7 +36,7 @@ __all__ = [
     "TOP",
     "Key",
     "Table",
-    "path_keys",
+    "path_values",
 ]
 
 ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
@@ -1328,12 +1329,26 @@ HEARTBEAT_KEYS: tuple[str, ...] = HEARTBEAT.names
 SCHEDULE_KEYS: tuple[str, ...] = ("on", "off", "days", "holidays", "closed")
 
 
-def path_keys(table: Table = TOP, at: KeyPath = ()) -> Iterator[tuple[KeyPath, Key]]:
-    """Every key that holds a path (`Key.path`), as a key path in which "*" stands for every
-    entry of an array (of tables, or of the key's items)."""
-    for key in table.keys:
-        here = at + (key.name,)
-        if key.path is not None:
-            yield (here + ("*",) if key.type == "array" else here), key
-        if key.table is not None:
-            yield from path_keys(key.table, here + ("*",) if key.type == "tables" else here)
+def path_values(
+    data: Mapping[str, Any], table: Table = TOP, at: KeyPath = ()
+) -> Iterator[tuple[KeyPath, Any, str | int, Key]]:
+    """Each path that `data` (parsed TOML) holds where the spec says a key is a path
+    (`Key.path`): its key path, the table or array holding it, its key or index there, and the
+    key's spec. Entry by entry, so issues about them come in the file's order."""
+    for key in table:
+        if key.name not in data:
+            continue
+        value, here = data[key.name], at + (key.name,)
+        if key.path is not None and key.type == "array":
+            for index in range(len(value) if isinstance(value, list) else 0):
+                yield here + (index,), value, index, key
+        elif key.path is not None:
+            yield here, data, key.name, key
+        if key.table is None:
+            continue
+        if key.type == "tables":
+            for index, entry in enumerate(value if isinstance(value, list) else []):
+                if isinstance(entry, dict):
+                    yield from path_values(entry, key.table, here + (index,))
+        elif isinstance(value, dict):
+            yield from path_values(value, key.table, here)
