@@ -632,14 +632,19 @@ class Checker(Reader):
         self, path: KeyPath, ca_bundle: str | None, cert: str | None, key: str | None
     ) -> None:
         """Load the files as the kiosk will, and say what is wrong with them (warnings)."""
+        has_ca = ca_bundle is not None and os.path.isfile(ca_bundle)
+        has_cert = cert is not None and os.path.isfile(cert)
+        has_cert = has_cert and (key is None or os.path.isfile(key))
+        if not (has_ca or has_cert):
+            return  # nothing to load: `check` stays clear of the HTTP stack
         # Late import: signage.network builds on this module.
         from signage.network import TLSFileError, load_ca_file, load_client_cert
 
         scratch = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         checks: list[tuple[str, Callable[[], None]]] = []
-        if ca_bundle is not None and os.path.isfile(ca_bundle):
+        if has_ca and ca_bundle is not None:
             checks.append(("ca_bundle", lambda: load_ca_file(scratch, ca_bundle)))
-        if cert is not None and os.path.isfile(cert) and (key is None or os.path.isfile(key)):
+        if has_cert and cert is not None:
             checks.append(("client_cert", lambda: load_client_cert(scratch, cert, key)))
         for name, load in checks:
             try:
