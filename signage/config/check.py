@@ -22,7 +22,6 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from signage.config import spec
 from signage.config.locate import Places
 from signage.config.model import (
     ALL_DAYS,
@@ -53,7 +52,25 @@ from signage.config.model import (
 )
 from signage.config.paths import is_url, resolve_path
 from signage.config.read import Reader
-from signage.config.spec import Key, Table
+from signage.config.spec import (
+    AUTH,
+    BELL,
+    CENTRAL,
+    DAY_NAMES,
+    DISPLAY,
+    ENCODING_NAMES,
+    HEARTBEAT,
+    NETWORK,
+    PANELS,
+    PERIODS,
+    SCHEDULE_KEYS,
+    SCHOOL,
+    SOURCES,
+    TOP,
+    VISITS,
+    Key,
+    Table,
+)
 
 # A closure range longer than this is a typo (a wrong year), not a closure.
 _MAX_CLOSED_RANGE_DAYS = 366
@@ -66,7 +83,7 @@ _SECRET_KEYS = ("password", "passwd", "pass", "token", "secret", "api_key", "api
 _NO_PROXY_HOST = re.compile(r"^(\*?\.)?[a-z0-9_-]+(\.[a-z0-9_-]+)*(:\d{1,5})?$")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
-_S, _A, _N = spec.SOURCES, spec.AUTH, spec.NETWORK
+_S, _A, _N = SOURCES, AUTH, NETWORK
 
 
 @functools.cache
@@ -114,7 +131,7 @@ class Checker(Reader):
 
     def section(self, data: Mapping[str, Any], name: str) -> dict[str, Any]:
         """A plain section's table ({} when absent or not a table), its unknown keys reported."""
-        section = spec.TOP[name]
+        section = TOP[name]
         table = self.get(data, (), section)
         if table is None:
             return {}
@@ -123,7 +140,7 @@ class Checker(Reader):
         return table  # type: ignore[no-any-return]
 
     def run(self, data: Mapping[str, Any], config_path: Path | None) -> Config:
-        self.unknown_keys(data, (), spec.TOP)
+        self.unknown_keys(data, (), TOP)
         return Config(
             school=self.school(data),
             sources=self.sources(data),
@@ -139,8 +156,8 @@ class Checker(Reader):
 
     def school(self, data: Mapping[str, Any]) -> School:
         table, path = self.section(data, "school"), ("school",)
-        name = self.get(table, path, spec.SCHOOL["name"])
-        zone = self.get(table, path, spec.SCHOOL["timezone"])
+        name = self.get(table, path, SCHOOL["name"])
+        zone = self.get(table, path, SCHOOL["timezone"])
         if zone is not None:
             try:
                 ZoneInfo(zone)
@@ -154,8 +171,8 @@ class Checker(Reader):
 
     def display(self, data: Mapping[str, Any]) -> Display:
         table, path = self.section(data, "display"), ("display",)
-        language = self.get(table, path, spec.DISPLAY["language"])
-        screen = self.get(table, path, spec.DISPLAY["screen"])
+        language = self.get(table, path, DISPLAY["language"])
+        screen = self.get(table, path, DISPLAY["screen"])
         return Display(
             language=language or Display.language,
             screen=Display.screen if screen is None else screen,
@@ -164,10 +181,10 @@ class Checker(Reader):
 
     def schedule(self, table: Mapping[str, Any], path: KeyPath) -> Schedule:
         """The display's on-hours, weekdays, holidays and closure days (default: always on)."""
-        if not any(key in table for key in spec.SCHEDULE_KEYS):
+        if not any(key in table for key in SCHEDULE_KEYS):
             return Schedule()
-        on = self.get(table, path, spec.DISPLAY["on"])
-        off = self.get(table, path, spec.DISPLAY["off"])
+        on = self.get(table, path, DISPLAY["on"])
+        off = self.get(table, path, DISPLAY["off"])
         if self.partial and (on is None or off is None):
             pass  # another layer may give the other one: the merged config is checked
         elif ("on" in table) != ("off" in table):
@@ -181,11 +198,11 @@ class Checker(Reader):
             off = None
         if on is None or off is None:  # an error was reported: the config is refused anyway
             on = off = None
-        days = self.weekdays(table, path, spec.DISPLAY["days"])
+        days = self.weekdays(table, path, DISPLAY["days"])
         if days is None:
             # Hours alone mean school days; closure days or holidays alone keep every weekday.
             days = SCHOOL_DAYS if "on" in table or "off" in table else ALL_DAYS
-        holidays = self.get(table, path, spec.DISPLAY["holidays"])
+        holidays = self.get(table, path, DISPLAY["holidays"])
         return Schedule(
             on=on,
             off=off,
@@ -197,7 +214,7 @@ class Checker(Reader):
     def closed_days(self, table: Mapping[str, Any], path: KeyPath) -> tuple[date, ...]:
         """`closed`: dates ("2026-12-28", a TOML date) and ranges ("2026-12-28..2027-01-03")."""
         days: set[date] = set()
-        for where, value in self.items(table, path, spec.DISPLAY["closed"]) or []:
+        for where, value in self.items(table, path, DISPLAY["closed"]) or []:
             if isinstance(value, date):
                 days.add(value)
                 continue
@@ -227,7 +244,7 @@ class Checker(Reader):
             return None
         days: set[int] = set()
         for where, value in found:
-            day = spec.DAY_NAMES.get(unicodedata.normalize("NFKC", value).strip().lower())
+            day = DAY_NAMES.get(unicodedata.normalize("NFKC", value).strip().lower())
             if day is None:
                 message = self.say("bad_weekday", value=value, known=", ".join(WEEKDAYS))
                 self.report(where, message + self.hint(value, WEEKDAYS))
@@ -237,15 +254,15 @@ class Checker(Reader):
 
     def visits(self, data: Mapping[str, Any]) -> Visits:
         table, path = self.section(data, "visits"), ("visits",)
-        target = self.get(table, path, spec.VISITS["monthly_target"])
+        target = self.get(table, path, VISITS["monthly_target"])
         return Visits(monthly_target=target or Visits.monthly_target)
 
     # The bell schedule ([bell], [[bell.periods]]).
 
     def bell(self, data: Mapping[str, Any]) -> Bell:
         table, path = self.section(data, "bell"), ("bell",)
-        name = self.get(table, path, spec.BELL["name"])
-        days = self.weekdays(table, path, spec.BELL["days"])
+        name = self.get(table, path, BELL["name"])
+        days = self.weekdays(table, path, BELL["days"])
         periods: list[Period] = []
         for index, entry in enumerate(self.tables(table, path, "periods") or []):
             if isinstance(entry, dict):
@@ -259,10 +276,10 @@ class Checker(Reader):
         )
 
     def period(self, table: Mapping[str, Any], path: KeyPath) -> Period | None:
-        self.unknown_keys(table, path, spec.PERIODS)
-        label = self.get(table, path, spec.PERIODS["label"])
-        start = self.get(table, path, spec.PERIODS["start"])
-        end = self.get(table, path, spec.PERIODS["end"])
+        self.unknown_keys(table, path, PERIODS)
+        label = self.get(table, path, PERIODS["label"])
+        start = self.get(table, path, PERIODS["start"])
+        end = self.get(table, path, PERIODS["end"])
         if start is not None and end is not None and end <= start:
             message = self.say(
                 "end_not_after_start", end=end.strftime("%H:%M"), start=start.strftime("%H:%M")
@@ -424,7 +441,7 @@ class Checker(Reader):
             text_codec = False
         if not text_codec:  # rot13, base64 …: codecs, but not a file's character set
             message = self.say("unknown_encoding", value=value)
-            self.report(path + ("encoding",), message + self.hint(name, spec.ENCODING_NAMES))
+            self.report(path + ("encoding",), message + self.hint(name, ENCODING_NAMES))
             return SourceConfig.encoding
         return name
 
@@ -545,7 +562,7 @@ class Checker(Reader):
         """Proxy, trust and client certificate. Certificate files are opened here, so `check`
         tells IT that a file is missing, is not a certificate or does not match its key; those
         are warnings, as a missing feed file is: the kiosk runs, its https sources fail."""
-        table, path = self.get(data, (), spec.TOP["network"]) or {}, ("network",)
+        table, path = self.get(data, (), TOP["network"]) or {}, ("network",)
         if "verify" in table:  # never for every source at once: only per source, loudly
             self.report(path + ("verify",), self.say("network_verify"))
         rest = {key: value for key, value in table.items() if key != "verify"}
@@ -670,9 +687,9 @@ class Checker(Reader):
             if not isinstance(entry, dict):
                 continue
             path: KeyPath = ("panels", index)
-            self.unknown_keys(entry, path, spec.PANELS)
-            kind = self.get(entry, path, spec.PANELS["kind"])
-            seconds = self.get(entry, path, spec.PANELS["seconds"])
+            self.unknown_keys(entry, path, PANELS)
+            kind = self.get(entry, path, PANELS["kind"])
+            seconds = self.get(entry, path, PANELS["seconds"])
             if kind is not None:
                 out.append(PanelConfig(kind, seconds or PanelConfig.seconds))
         return tuple(out)
@@ -683,14 +700,14 @@ class Checker(Reader):
         """A section that is None when absent (unlike the plain sections' defaults)."""
         if name not in data:
             return None
-        table = self.get(data, (), spec.TOP[name])
+        table = self.get(data, (), TOP[name])
         if table is not None:
             self.unknown_keys(table, (name,), self._table(name))
         return table  # type: ignore[no-any-return]
 
     @staticmethod
     def _table(name: str) -> Table:
-        table = spec.TOP[name].table
+        table = TOP[name].table
         assert table is not None
         return table
 
@@ -700,14 +717,14 @@ class Checker(Reader):
         if table is None:
             return None
         base: list[str] = []
-        for where, value in self.items(table, path, spec.CENTRAL["base"]) or []:
+        for where, value in self.items(table, path, CENTRAL["base"]) or []:
             if (location := self.layer_location(value, where)) is not None:
                 base.append(location)
-        refresh = self.get(table, path, spec.CENTRAL["refresh_minutes"])
+        refresh = self.get(table, path, CENTRAL["refresh_minutes"])
         if refresh is not None and refresh < 1:
             message = self.say("refresh_too_often", value=self.describe(table["refresh_minutes"]))
             self.report(path + ("refresh_minutes",), message, severity="warning")
-        drop = [value for _, value in self.items(table, path, spec.CENTRAL["drop"]) or []]
+        drop = [value for _, value in self.items(table, path, CENTRAL["drop"]) or []]
         return Central(
             base=tuple(base),
             refresh_minutes=refresh or DEFAULT_CENTRAL_REFRESH_MINUTES,
@@ -733,11 +750,11 @@ class Checker(Reader):
         table, path = self.optional_table(data, "heartbeat"), ("heartbeat",)
         if table is None:
             return None
-        url = self.get(table, path, spec.HEARTBEAT["url"])
+        url = self.get(table, path, HEARTBEAT["url"])
         if url is not None:
             url = self.http_url(url, path + ("url",))
-        minutes = self.get(table, path, spec.HEARTBEAT["minutes"])
-        name = self.get(table, path, spec.HEARTBEAT["name"])
+        minutes = self.get(table, path, HEARTBEAT["minutes"])
+        name = self.get(table, path, HEARTBEAT["name"])
         auth = self.auth(table, path)
         if url is None:
             return None

@@ -11,8 +11,21 @@ import re
 import sys
 from pathlib import Path
 
-from signage.config import spec
-from signage.config.spec import Key, Table
+from signage.config.spec import (
+    AUTH,
+    BELL,
+    CENTRAL,
+    DISPLAY,
+    HEARTBEAT,
+    NETWORK,
+    PANELS,
+    PERIODS,
+    SCHOOL,
+    SOURCES,
+    VISITS,
+    Key,
+    Table,
+)
 
 __all__ = ["README", "TABLES", "render", "update"]
 
@@ -21,17 +34,17 @@ README = Path(__file__).resolve().parents[2] / "configs" / "README.md"
 TABLES: dict[str, Table] = {
     table.name: table
     for table in (
-        spec.SCHOOL,
-        spec.DISPLAY,
-        spec.VISITS,
-        spec.BELL,
-        spec.PERIODS,
-        spec.SOURCES,
-        spec.PANELS,
-        spec.AUTH,
-        spec.NETWORK,
-        spec.CENTRAL,
-        spec.HEARTBEAT,
+        SCHOOL,
+        DISPLAY,
+        VISITS,
+        BELL,
+        PERIODS,
+        SOURCES,
+        PANELS,
+        AUTH,
+        NETWORK,
+        CENTRAL,
+        HEARTBEAT,
     )
 }
 
