@@ -76,6 +76,7 @@ from signage.config import (
     parse_config,
     resolve_path,
 )
+from signage.config.spec import path_values
 from signage.errors import ConfigError, FetchError, SourceError
 from signage.fetch import fetch, post, safe_url
 from signage.messages import text
@@ -421,28 +422,12 @@ def _absolute_paths(layer: _Layer, lang: str) -> list[Issue]:
         else:
             container[key] = urljoin(layer.location, value.strip())
 
-    sources = data.get("sources")
-    for index, entry in enumerate(sources if isinstance(sources, list) else []):
-        if not isinstance(entry, dict):
-            continue
-        where: KeyPath = ("sources", index)
-        url_or_file(entry, "url", where + ("url",), folder=entry.get("kind") == "folder")
-        if isinstance(entry.get("auth"), dict):
-            file(entry["auth"], "file", where + ("auth", "file"))
-    network = data.get("network")
-    if isinstance(network, dict):
-        for key in ("ca_bundle", "client_cert", "client_key"):
-            file(network, key, ("network", key))
-    central = data.get("central")
-    if isinstance(central, dict):
-        base = central.get("base")
-        for index in range(len(base) if isinstance(base, list) else 0):
-            url_or_file(base, index, ("central", "base", index))
-        if isinstance(central.get("auth"), dict):
-            file(central["auth"], "file", ("central", "auth", "file"))
-    heartbeat = data.get("heartbeat")
-    if isinstance(heartbeat, dict) and isinstance(heartbeat.get("auth"), dict):
-        file(heartbeat["auth"], "file", ("heartbeat", "auth", "file"))
+    for path, container, key, spec_key in path_values(data):
+        if spec_key.path == "file":
+            file(container, key, path)
+        else:  # a URL or a path; a folder source's url is a folder on this PC
+            folder = isinstance(container, dict) and container.get("kind") == "folder"
+            url_or_file(container, key, path, folder=folder)
     return issues
 
 

@@ -154,7 +154,7 @@ def load(args: argparse.Namespace, today: date) -> Loaded:
 
 
 def cmd_schema(out: Path | None) -> int:
-    from signage.schema import schema_json
+    from signage.config.schema import schema_json
 
     if out is None:
         # ASCII escapes where the console cannot show Japanese (a cp932 Windows console).

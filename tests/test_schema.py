@@ -1,4 +1,4 @@
-"""`signage schema`: a valid JSON Schema (draft 2020-12) built from the checker's constants, that
+"""`signage schema`: a valid JSON Schema (draft 2020-12) built from the key spec, that
 accepts the shipped configs and refuses an unknown key or a wrong choice, as `check` does."""
 
 from __future__ import annotations
@@ -13,8 +13,9 @@ import pytest
 
 from signage import config as c
 from signage.cli import main
+from signage.config import spec
+from signage.config.schema import build_schema
 from signage.demo import materialize_demo
-from signage.schema import build_schema
 
 jsonschema = pytest.importorskip("jsonschema")
 
@@ -120,22 +121,24 @@ def test_unknown_keys_and_wrong_choices_are_refused(validator: Any, text: str, w
 def test_the_schema_follows_the_checkers_constants() -> None:
     schema = build_schema()
     properties = schema["properties"]
-    assert list(properties) == list(c._TOP_KEYS)
+    assert list(properties) == list(spec.TOP.names)
     source = properties["sources"]["items"]
-    assert list(source["properties"]) == list(c._SOURCE_KEYS)
+    assert list(source["properties"]) == list(spec.SOURCES.names)
     assert source["properties"]["kind"]["enum"] == list(c.SOURCE_KINDS)
     assert source["properties"]["role"]["enum"] == list(c.ROLES)
     assert list(source["properties"]["fields"]["properties"]) == list(c.FIELD_NAMES)
-    assert source["properties"]["id"]["pattern"] == c._ID.pattern
+    assert source["properties"]["id"]["pattern"] == spec.ID.pattern
     panel = properties["panels"]["items"]
     assert panel["properties"]["kind"]["enum"] == list(c.PANEL_KINDS)
     for section in ("school", "display", "visits", "bell", "network"):
-        assert list(properties[section]["properties"]) == list(c._SECTION_KEYS[section])
+        assert list(properties[section]["properties"]) == list(spec.TOP[section].table.names)  # type: ignore[union-attr]
         assert properties[section]["additionalProperties"] is False
     assert list(properties["central"]["properties"]) == list(c.CENTRAL_KEYS)
     # every key is described in Japanese and English
     description = source["properties"]["match"]["description"]
     assert " / " in description and "含む" in description and "containing" in description
+    field = source["properties"]["fields"]["properties"]["title"]["description"]
+    assert field == "件名 / Title"
 
 
 def test_signage_schema_prints_it(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

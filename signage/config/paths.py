@@ -1,0 +1,56 @@
+"""Where the config lives, and how a path or URL written in it is read."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+
+def default_config_path(env: Mapping[str, str] | None = None, platform: str | None = None) -> Path:
+    """The platform's config folder, where IT puts the school's file when no --config is given."""
+    env = os.environ if env is None else env
+    platform = sys.platform if platform is None else platform
+    if platform.startswith("win"):
+        appdata = env.get("APPDATA")
+        base = Path(appdata) if appdata else _home(env) / "AppData" / "Roaming"
+    elif platform == "darwin":
+        base = _home(env) / "Library" / "Application Support"
+    else:
+        xdg = env.get("XDG_CONFIG_HOME", "")
+        # The XDG spec says to ignore a relative value.
+        base = Path(xdg) if xdg and Path(xdg).is_absolute() else _home(env) / ".config"
+    return base / "signage" / "signage.toml"
+
+
+def find_config(env: Mapping[str, str] | None = None) -> Path | str | None:
+    """$SIGNAGE_CONFIG even if missing (so the caller reports it), else the platform file if any.
+
+    An http(s) URL in $SIGNAGE_CONFIG is returned as text (the whole config is remote)."""
+    env = os.environ if env is None else env
+    explicit = env.get("SIGNAGE_CONFIG")
+    if explicit:
+        if is_url(explicit):
+            return explicit.strip()
+        return Path(explicit).expanduser()
+    path = default_config_path(env)
+    return path if path.is_file() else None
+
+
+def is_url(text: str) -> bool:
+    """Whether `text` is an http(s) URL rather than a path."""
+    return text.strip().lower().startswith(("http://", "https://"))
+
+
+def resolve_path(raw: str, base: Path) -> Path:
+    """A local path, made absolute from `base` (`~` expanded) and normalised."""
+    file = Path(raw.strip()).expanduser()
+    if not file.is_absolute():
+        file = base / file
+    return Path(os.path.normpath(file))
+
+
+def _home(env: Mapping[str, str]) -> Path:
+    home = env.get("HOME") or env.get("USERPROFILE")
+    return Path(home) if home else Path.home()
