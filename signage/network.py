@@ -40,16 +40,13 @@ from typing import Any
 import httpx
 
 from signage.config import NetworkConfig, SourceConfig
-from signage.tls import TLSFileError, load_ca_file, load_client_cert, tls_context
+from signage.tls import TLSFileError, tls_context
 
 __all__ = [
     "Client",
     "NetworkSetupError",
-    "TLSFileError",
     "client_for",
     "describe_error",
-    "load_ca_file",
-    "load_client_cert",
     "new_client",
     "no_proxy_mounts",
     "ssl_context",
@@ -80,7 +77,7 @@ class NetworkSetupError(httpx.TransportError):
     """The [network] settings cannot be used; the message says what to fix."""
 
 
-# --- TLS (built by signage.tls; re-exported from here for older callers) -------------------------
+# --- TLS (the context itself is built by signage.tls) ---------------------------------------------
 
 
 def ssl_context(network: NetworkConfig | None = None, *, verify: bool = True) -> ssl.SSLContext:

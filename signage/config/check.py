@@ -654,8 +654,8 @@ class Checker(Reader):
         has_cert = has_cert and (key is None or os.path.isfile(key))
         if not (has_ca or has_cert):
             return  # nothing to load: `check` stays clear of the HTTP stack
-        # Late import: signage.network builds on this module.
-        from signage.network import TLSFileError, load_ca_file, load_client_cert
+        # Late import: only a config that names certificate files pays for ssl's loaders.
+        from signage.tls import TLSFileError, load_ca_file, load_client_cert
 
         scratch = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         checks: list[tuple[str, Callable[[], None]]] = []
