@@ -7,6 +7,7 @@ import os
 import tempfile
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any QApplication exists
 # the disk cache of last good data goes to a throwaway folder, never the user's
@@ -33,3 +34,9 @@ def no_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
     ):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+
+
+@pytest.fixture
+def url(httpserver: HTTPServer, no_proxy: None) -> str:
+    """Where the calendar is on the test server."""
+    return httpserver.url_for("/cal.ics")

@@ -1,25 +1,40 @@
-"""What the source and poller tests share: a fixed moment, one fetch, a server that records
-its requests, and a rig of source, store and poller on a fixed clock."""
+"""What the source and poller tests share: a calendar and its source, one fetch, a server that
+records its requests, and a rig of source, store and poller on a fixed clock. (The zone and the
+moments are in tests.moments, the raw servers in tests.servers.)"""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import httpx
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from signage.clock import FixedClock
+from signage.config import SourceConfig
 from signage.model import Snapshot
 from signage.poller import Poller
-from signage.sources import Source, new_client
+from signage.sources import Source, make_source, new_client
 from signage.store import Store
+from tests.moments import NOW, TOKYO
 
-TOKYO = ZoneInfo("Asia/Tokyo")
-NOW = datetime(2026, 11, 24, 8, 0, tzinfo=TOKYO)
+CALENDAR = (
+    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//signage tests//EN\r\n"
+    "BEGIN:VEVENT\r\nUID:1\r\nSUMMARY:朝会\r\nDTSTART;TZID=Asia/Tokyo:20261124T081500\r\n"
+    "DTEND;TZID=Asia/Tokyo:20261124T083000\r\nEND:VEVENT\r\n"
+    "BEGIN:VEVENT\r\nUID:2\r\nSUMMARY:避難訓練\r\nLOCATION:校庭\r\n"
+    "DTSTART;TZID=Asia/Tokyo:20261125T103000\r\nEND:VEVENT\r\n"
+    "END:VCALENDAR\r\n"
+).encode()
+
+
+def ics_source(location: str = "calendar.ics", **options: object) -> Source:
+    """The "cal" events source of kind ics at location (a path or a URL)."""
+    config = SourceConfig(
+        id="cal", kind="ics", role="events", url=location, location=location, **options
+    )
+    return make_source(config, TOKYO)
 
 
 def fetch(

@@ -1,12 +1,10 @@
 """The agenda in the school's zone: the machine's zone never decides what "today" is."""
 
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from signage import agenda
 from signage.model import Event, Notice, Snapshot
-
-TOKYO = ZoneInfo("Asia/Tokyo")
+from tests.moments import NINE, TOKYO
 
 
 def ev(title: str, start, end, all_day: bool = False) -> Event:
@@ -89,7 +87,7 @@ def test_school_week_on_weekend_is_the_coming_week():
 
 
 def test_notices_order_and_expiry():
-    now = datetime(2026, 11, 24, 9, 0, tzinfo=TOKYO)
+    now = NINE
     old = Notice("n", "古い", posted=now - timedelta(days=3))
     new = Notice("n", "新しい", posted=now - timedelta(hours=1))
     high = Notice("n", "重要", priority="high", posted=now - timedelta(days=5))
@@ -103,7 +101,7 @@ def test_notices_order_and_expiry():
 
 
 def test_agenda_json_shape():
-    now = datetime(2026, 11, 24, 9, 0, tzinfo=TOKYO)
+    now = NINE
     snaps = [
         Snapshot(
             "cal",

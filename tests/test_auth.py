@@ -19,7 +19,8 @@ from signage.config import Auth, SourceConfig, load_config
 from signage.errors import FetchError
 from signage.poller import Poller
 from signage.sources import Source, make_source
-from tests.rig import NOW, TOKYO, Rig, fetch, serve
+from tests.moments import NOW, TOKYO
+from tests.rig import Rig, fetch, serve
 
 TOKEN = "mirai-T0ken.s3cr3t_42"
 PASSWORD = "pa55-ワード"  # basic auth sends UTF-8
@@ -55,11 +56,6 @@ def source(location: str, auth: Auth | None = None, max_size_mb: float | None = 
         max_size_mb=max_size_mb,
     )
     return make_source(config, TOKYO)
-
-
-@pytest.fixture
-def url(httpserver: HTTPServer, no_proxy: None) -> str:
-    return httpserver.url_for("/cal.ics")
 
 
 @pytest.fixture

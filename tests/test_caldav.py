@@ -8,7 +8,6 @@ the last good copy from disk when the server is gone.
 from __future__ import annotations
 
 import json
-import socket
 import subprocess
 import sys
 import time
@@ -20,6 +19,7 @@ import httpx
 import pytest
 
 from signage.cli import main
+from tests.servers import free_port
 
 pytest.importorskip(
     "radicale", reason="Radicale (a CalDAV server, in the `test` extra) is not installed"
@@ -92,12 +92,6 @@ kind = "ics"
 role = "events"
 url = "{url}"
 """
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Radicale:

@@ -29,7 +29,8 @@ from signage.sources import KINDS, Source, make_source, new_client
 from signage.sources.fields import parse_when
 from signage.sources.json_api import MAX_PAGES
 from signage.store import Store
-from tests.rig import NOW, TOKYO, Rig, fetch
+from tests.moments import NOW, TOKYO
+from tests.rig import Rig, fetch
 
 DATA = Path(__file__).resolve().parent / "data"
 TOKEN = "komu-T0ken.s3cr3t_7"

@@ -12,7 +12,6 @@ import tomllib
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -29,8 +28,8 @@ from signage.demo import (
 )
 from signage.model import Absence, Notice
 from signage.sources import make_source, new_client
+from tests.moments import TOKYO
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 ICS_FILES = ("events.ics", "visits.ics", "staff_out.ics")
 ISO_FILES = (*ICS_FILES, "notices.json", "signage.toml")  # dates only as 20261124 / 2026-11-24
 #: Files from Japanese systems and staff, with the encoding each one is written in.

@@ -5,10 +5,8 @@ a TLS module that stands without the config."""
 from __future__ import annotations
 
 import asyncio
-import http.server
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from datetime import UTC, timedelta
@@ -26,62 +24,16 @@ from signage.errors import FetchError
 from signage.fetch import fetch, post
 from signage.runtime import Runtime
 from signage.sources import make_source, new_client
-from tests.rig import NOW, TOKYO
+from tests.moments import NOW, TOKYO
 from tests.rig import fetch as fetch_once
-
-
-class Trickle:
-    """A server that answers 200 at once, then sends its body one byte every `pause` seconds:
-    every read succeeds, so no per-read timeout ever fires."""
-
-    def __init__(self, pause: float = 0.2, length: int = 1000) -> None:
-        self.stop = threading.Event()
-        trickle = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def _trickle(self) -> None:
-                self.send_response(200)
-                self.send_header("Content-Length", str(length))
-                self.end_headers()
-                for _ in range(length):
-                    if trickle.stop.wait(pause):
-                        return
-                    try:
-                        self.wfile.write(b"x")
-                        self.wfile.flush()
-                    except OSError:  # the client gave up
-                        return
-
-            def do_GET(self) -> None:  # noqa: N802
-                self._trickle()
-
-            def do_POST(self) -> None:  # noqa: N802
-                self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                if trickle.stop.wait(30):  # never answers while the test runs
-                    return
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-        self.thread.start()
-
-    def url(self, path: str = "/cal.ics") -> str:
-        return f"http://127.0.0.1:{self.server.server_address[1]}{path}"
-
-    def close(self) -> None:
-        self.stop.set()
-        self.server.shutdown()
-        self.server.server_close()
+from tests.servers import Trickle
 
 
 @pytest.fixture
 def trickle() -> Iterator[Trickle]:
     server = Trickle()
     yield server
-    server.close()
+    server.stop()
 
 
 def test_a_trickling_server_cannot_hold_a_fetch_past_its_deadline(trickle: Trickle) -> None:

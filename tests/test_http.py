@@ -9,10 +9,8 @@ import threading
 import time
 import tracemalloc
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 from pathlib import Path
 from typing import TypeVar
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -21,15 +19,14 @@ from werkzeug import Request, Response
 
 from signage import sources
 from signage.clock import FixedClock
-from signage.config import SourceConfig, check_file
+from signage.config import check_file
 from signage.errors import FetchError
 from signage.poller import Poller
-from signage.sources import Source, make_source, new_client
+from signage.sources import Source, new_client
 from signage.store import Store
-from tests.rig import fetch
+from tests.moments import NOW
+from tests.rig import fetch, ics_source
 
-TOKYO = ZoneInfo("Asia/Tokyo")
-NOW = datetime(2026, 11, 24, 8, 0, tzinfo=TOKYO)
 CALENDAR = (
     "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//signage tests//EN\r\n"
     "BEGIN:VEVENT\r\nUID:1\r\nSUMMARY:職員会議\r\nDTSTART;TZID=Asia/Tokyo:20261124T160000\r\n"
@@ -40,11 +37,6 @@ LAST_MODIFIED = "Mon, 23 Nov 2026 09:30:00 GMT"
 MB = 1024 * 1024
 
 T = TypeVar("T")
-
-
-def ics_source(location: str) -> Source:
-    config = SourceConfig(id="cal", kind="ics", role="events", url=location, location=location)
-    return make_source(config, TOKYO)
 
 
 def run(steps: Callable[[httpx.AsyncClient], Awaitable[T]]) -> T:
@@ -58,11 +50,6 @@ def run(steps: Callable[[httpx.AsyncClient], Awaitable[T]]) -> T:
 def titles(source: Source, raw: bytes | None) -> list[str]:
     assert raw is not None
     return [item.title for item in source.parse(raw, NOW).items]
-
-
-@pytest.fixture
-def url(httpserver: HTTPServer, no_proxy: None) -> str:
-    return httpserver.url_for("/cal.ics")
 
 
 # --- gzip ---------------------------------------------------------------------------------

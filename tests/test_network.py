@@ -6,17 +6,10 @@ from __future__ import annotations
 
 import asyncio
 import errno
-import http.server
 import logging
-import select
-import socket
-import socketserver
 import ssl
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
-from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -36,6 +29,8 @@ from signage.network import (
 )
 from signage.runtime import Runtime
 from signage.sources import make_source
+from tests.moments import NINE, TOKYO
+from tests.servers import ConnectProxy, TLSServer, free_port
 
 ICS = (
     b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n"
@@ -43,7 +38,6 @@ ICS = (
     b"DTSTART;VALUE=DATE:20261124\r\nSUMMARY:\xe5\x85\xa8\xe6\xa0\xa1\xe9\x9b\x86\xe4\xbc\x9a\r\n"
     b"END:VEVENT\r\nEND:VCALENDAR\r\n"
 )
-TZ = ZoneInfo("Asia/Tokyo")
 _ENVIRONMENT = (
     "HTTP_PROXY",
     "HTTPS_PROXY",
@@ -61,118 +55,6 @@ def _no_network_settings_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
     for name in _ENVIRONMENT:
         monkeypatch.delenv(name, raising=False)
         monkeypatch.delenv(name.lower(), raising=False)
-
-
-# --- Servers -------------------------------------------------------------------------------------
-
-
-class _Handler(http.server.BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 (http.server's name)
-        self.server.paths.append(self.path)  # type: ignore[attr-defined]
-        self.send_response(200)
-        self.send_header("Content-Type", "text/calendar; charset=utf-8")
-        self.send_header("Content-Length", str(len(ICS)))
-        self.end_headers()
-        self.wfile.write(ICS)
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-
-class TLSServer(http.server.ThreadingHTTPServer):
-    """HTTPS on 127.0.0.1 with a certificate of `ca`; with `client_ca`, it requires a client
-    certificate issued by that CA. The handshake runs in the request's thread."""
-
-    daemon_threads = True
-
-    def __init__(
-        self,
-        ca: trustme.CA,
-        client_ca: trustme.CA | None = None,
-        tls12: bool = False,
-    ) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.paths: list[str] = []
-        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        ca.issue_cert("127.0.0.1", "localhost").configure_cert(context)
-        if client_ca is not None:
-            context.verify_mode = ssl.CERT_REQUIRED
-            client_ca.configure_trust(context)
-        if tls12:  # the refusal comes in the handshake, not after it as with TLS 1.3
-            context.maximum_version = ssl.TLSVersion.TLSv1_2
-        self.context = context
-        threading.Thread(target=self.serve_forever, args=(0.05,), daemon=True).start()
-
-    def get_request(self) -> tuple[socket.socket, Any]:
-        sock, address = self.socket.accept()
-        wrapped = self.context.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
-        return wrapped, address
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass  # a refused handshake is what some tests want
-
-    @property
-    def port(self) -> int:
-        return int(self.server_address[1])
-
-    def url(self, path: str = "/cal.ics") -> str:
-        return f"https://127.0.0.1:{self.port}{path}"
-
-    def stop(self) -> None:
-        self.shutdown()
-        self.server_close()
-
-
-class ConnectProxy(socketserver.ThreadingTCPServer):
-    """An HTTP proxy that only tunnels (CONNECT), as for https URLs; `refuse` answers every
-    request with that status line instead (e.g. "407 Proxy Authentication Required")."""
-
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, refuse: str | None = None) -> None:
-        super().__init__(("127.0.0.1", 0), _Tunnel)
-        self.targets: list[str] = []
-        self.refuse = refuse
-        threading.Thread(target=self.serve_forever, args=(0.05,), daemon=True).start()
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}"
-
-    def stop(self) -> None:
-        self.shutdown()
-        self.server_close()
-
-
-class _Tunnel(socketserver.StreamRequestHandler):
-    server: ConnectProxy
-
-    def handle(self) -> None:
-        request = self.rfile.readline().decode("latin-1").split()
-        while self.rfile.readline() not in (b"\r\n", b"\n", b""):
-            pass  # the request's headers
-        if len(request) < 2 or request[0] != "CONNECT":
-            self.wfile.write(b"HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n\r\n")
-            return
-        self.server.targets.append(request[1])
-        if self.server.refuse:
-            self.wfile.write(f"HTTP/1.1 {self.server.refuse}\r\n\r\n".encode())
-            return
-        host, port = request[1].rsplit(":", 1)
-        with socket.create_connection((host, int(port)), timeout=5) as upstream:
-            self.wfile.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
-            self.wfile.flush()
-            ends = [self.connection, upstream]
-            while True:
-                readable, _, _ = select.select(ends, [], [], 5)
-                if not readable:
-                    return
-                for end in readable:
-                    data = end.recv(65536)
-                    if not data:
-                        return
-                    (upstream if end is self.connection else self.connection).sendall(data)
 
 
 # --- Fixtures ------------------------------------------------------------------------------------
@@ -197,14 +79,14 @@ def ca_file(ca: trustme.CA, tmp_path: Path) -> str:
 
 @pytest.fixture
 def server(ca: trustme.CA) -> Iterator[TLSServer]:
-    running = TLSServer(ca)
+    running = TLSServer(ca, ICS)
     yield running
     running.stop()
 
 
 @pytest.fixture
 def mtls(ca: trustme.CA) -> Iterator[TLSServer]:
-    running = TLSServer(ca, client_ca=ca)
+    running = TLSServer(ca, ICS, client_ca=ca)
     yield running
     running.stop()
 
@@ -234,7 +116,7 @@ def source(url: str, verify: bool = True, source_id: str = "cal") -> SourceConfi
 def fetch(url: str, network: NetworkConfig | None = None, verify: bool = True) -> bytes | None:
     async def go() -> bytes | None:
         async with new_client(network) as client:
-            return await make_source(source(url, verify), TZ).fetch(client)
+            return await make_source(source(url, verify), TOKYO).fetch(client)
 
     return asyncio.run(go())
 
@@ -324,7 +206,7 @@ def test_client_certificate_is_presented_where_required(
     ca: trustme.CA, ca_file: str, tmp_path: Path, tls12: bool
 ) -> None:
     cert, key = client_files(ca, tmp_path)
-    server = TLSServer(ca, client_ca=ca, tls12=tls12)
+    server = TLSServer(ca, ICS, client_ca=ca, tls12=tls12)
     try:
         network = NetworkConfig(ca_bundle=ca_file, client_cert=cert, client_key=key)
         assert fetch(server.url(), network) == ICS
@@ -345,7 +227,7 @@ def test_client_certificate_and_key_in_one_file(
 def test_without_a_client_certificate_the_error_says_to_set_one(
     ca: trustme.CA, ca_file: str, tls12: bool
 ) -> None:
-    server = TLSServer(ca, client_ca=ca, tls12=tls12)
+    server = TLSServer(ca, ICS, client_ca=ca, tls12=tls12)
     try:
         for _ in range(3):  # with TLS 1.3 the refusal races the request: either way is clear
             message = fetch_error(server.url(), NetworkConfig(ca_bundle=ca_file))
@@ -361,7 +243,7 @@ def test_a_refused_client_certificate_is_named(
     ca: trustme.CA, other_ca: trustme.CA, ca_file: str, tmp_path: Path, tls12: bool
 ) -> None:
     cert, key = client_files(other_ca, tmp_path, "stranger")
-    server = TLSServer(ca, client_ca=ca, tls12=tls12)
+    server = TLSServer(ca, ICS, client_ca=ca, tls12=tls12)
     try:
         network = NetworkConfig(ca_bundle=ca_file, client_cert=cert, client_key=key)
         for _ in range(3):
@@ -401,8 +283,8 @@ def test_a_missing_client_certificate_is_a_config_warning_and_a_clear_fetch_erro
 def test_verify_false_fetches_and_warns_and_the_verified_client_stays_verified(
     server: TLSServer, caplog: pytest.LogCaptureFixture
 ) -> None:
-    loose = make_source(source(server.url(), verify=False, source_id="old-nas"), TZ)
-    strict = make_source(source(server.url(), source_id="strict"), TZ)
+    loose = make_source(source(server.url(), verify=False, source_id="old-nas"), TOKYO)
+    strict = make_source(source(server.url(), source_id="strict"), TOKYO)
 
     async def go() -> tuple[bytes | None, str]:
         async with new_client() as client:
@@ -444,7 +326,7 @@ def test_a_client_not_made_by_new_client_keeps_verifying(server: TLSServer) -> N
         async with httpx.AsyncClient() as plain:
             assert client_for(plain, source(server.url(), verify=False)) is plain
             with pytest.raises(FetchError, match="certificate not trusted"):
-                await make_source(source(server.url(), verify=False), TZ).fetch(plain)
+                await make_source(source(server.url(), verify=False), TOKYO).fetch(plain)
 
     asyncio.run(go())
 
@@ -515,9 +397,7 @@ def test_the_configs_proxy_wins_over_the_environment(
 
 
 def test_an_unreachable_proxy_is_named(server: TLSServer) -> None:
-    with socket.socket() as probe:  # a port that was free a moment ago
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     message = fetch_error(server.url(), NetworkConfig(proxy=f"http://127.0.0.1:{port}"))
     assert message == (
         f"cannot reach the proxy http://127.0.0.1:{port} (network.proxy) for {server.url()}"
@@ -624,9 +504,7 @@ def test_a_config_with_network_settings_fetches_through_the_proxy(
     assert config.network == NetworkConfig(
         proxy=proxy.url, ca_bundle=str(tmp_path / "certs" / "board-ca.pem")
     )
-    from datetime import datetime
-
-    runtime = Runtime.build(config, FixedClock(datetime(2026, 11, 24, 9, tzinfo=TZ)))
+    runtime = Runtime.build(config, FixedClock(NINE))
 
     async def go() -> None:
         async with new_client(config.network) as client:

@@ -14,7 +14,8 @@ from signage.clock import FixedClock
 from signage.poller import Poller
 from signage.sources import new_client
 from signage.store import Store
-from tests.test_poller import CALENDAR, NOW, ics_source
+from tests.moments import NOW
+from tests.rig import CALENDAR, ics_source
 
 
 def poller_for(url: str, cache: RawCache | None, clock: FixedClock) -> tuple[Poller, Store]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -11,8 +10,7 @@ from signage import agenda
 from signage.config import Config, SourceConfig
 from signage.model import Absence, Event, Snapshot
 from signage.view import build_view
-
-TOKYO = ZoneInfo("Asia/Tokyo")
+from tests.moments import TOKYO
 
 
 def at(month: int, day: int, hour: int, minute: int = 0) -> datetime:

@@ -12,35 +12,19 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from signage import sources
-from signage.config import SourceConfig
 from signage.errors import FetchError
 from signage.model import Notice
 from signage.poller import FIRST_RETRY, Poller
-from signage.sources import Source, make_source
 from signage.store import Store
-from tests.rig import NOW, TOKYO, Rig, serve
+from tests.moments import NOW
+from tests.rig import CALENDAR, Rig, ics_source, serve
 
-CALENDAR = (
-    "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//signage tests//EN\r\n"
-    "BEGIN:VEVENT\r\nUID:1\r\nSUMMARY:朝会\r\nDTSTART;TZID=Asia/Tokyo:20261124T081500\r\n"
-    "DTEND;TZID=Asia/Tokyo:20261124T083000\r\nEND:VEVENT\r\n"
-    "BEGIN:VEVENT\r\nUID:2\r\nSUMMARY:避難訓練\r\nLOCATION:校庭\r\n"
-    "DTSTART;TZID=Asia/Tokyo:20261125T103000\r\nEND:VEVENT\r\n"
-    "END:VCALENDAR\r\n"
-).encode()
 DAILY = (
     "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//signage tests//EN\r\n"
     "BEGIN:VEVENT\r\nUID:d\r\nSUMMARY:朝の打合せ\r\nDTSTART;TZID=Asia/Tokyo:20261101T081000\r\n"
     "RRULE:FREQ=DAILY\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
 ).encode()
 HTML = b"<!DOCTYPE html><html><body>Proxy: please log in</body></html>"
-
-
-def ics_source(location: str, **options: object) -> Source:
-    config = SourceConfig(
-        id="cal", kind="ics", role="events", url=location, location=location, **options
-    )
-    return make_source(config, TOKYO)
 
 
 def script(*responses: Response) -> Callable[[Request], Response]:
@@ -52,11 +36,6 @@ def script(*responses: Response) -> Callable[[Request], Response]:
 def ok(body: bytes = CALENDAR, etag: str | None = None) -> Response:
     headers = {"ETag": etag} if etag else {}
     return Response(body, status=200, headers=headers, content_type="text/calendar")
-
-
-@pytest.fixture
-def url(httpserver: HTTPServer, no_proxy: None) -> str:
-    return httpserver.url_for("/cal.ics")
 
 
 # --- HTTP: conditional requests -------------------------------------------------------------

@@ -5,15 +5,14 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from signage.config import SourceConfig
 from signage.errors import ParseError
 from signage.sources import ics, make_source
+from tests.moments import NINE, TOKYO
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "ics"
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
@@ -45,7 +44,7 @@ def test_generated_history_feed_is_unchanged(monkeypatch):
 @pytest.mark.parametrize(
     "name", sorted(p.name for p in CORPUS.glob("*.ics")) if CORPUS.is_dir() else []
 )
-@pytest.mark.parametrize("now", [datetime(2026, 11, 24, 9, tzinfo=TOKYO), None])
+@pytest.mark.parametrize("now", [NINE, None])
 def test_corpus_is_unchanged(name: str, now: datetime | None, monkeypatch):
     raw = (CORPUS / name).read_bytes()
     if now is None:  # a moment near the file's own events

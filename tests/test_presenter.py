@@ -6,7 +6,6 @@ from __future__ import annotations
 import subprocess
 import sys
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from signage.clock import FixedClock
 from signage.config import Config, Display, PanelConfig, Schedule, School, SourceConfig
@@ -14,8 +13,8 @@ from signage.model import Event, Notice, Snapshot
 from signage.presenter import NEAR_DAYS, SECONDS_PER_PAGE, Presenter, near_items
 from signage.runtime import Runtime
 from signage.view import View, build_view
+from tests.moments import TOKYO
 
-TOKYO = ZoneInfo("Asia/Tokyo")
 WEEKDAYS = Schedule(on=time(7, 0), off=time(19, 0), days=(0, 1, 2, 3, 4), holidays=True)
 
 

@@ -11,7 +11,8 @@ from signage.clock import FixedClock
 from signage.config import load_config
 from signage.sources import new_client
 from signage.supervisor import Supervisor
-from tests.test_poller import CALENDAR, NOW
+from tests.moments import NOW
+from tests.rig import CALENDAR
 
 GOOD = """\
 [school]

@@ -3,7 +3,6 @@
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import pytest
 from PySide6.QtGui import QFont, QImage, QPainter, QRawFont
@@ -15,8 +14,7 @@ from signage.presenter import Frame
 from signage.ui.fonts import japanese_family
 from signage.ui.render import ensure_gui, render_image
 from signage.view import build_view
-
-TOKYO = ZoneInfo("Asia/Tokyo")
+from tests.moments import NINE, TOKYO
 
 
 def distinct_colours(image: QImage, step: int = 16) -> int:
@@ -58,7 +56,7 @@ def test_a_japanese_font_with_glyphs_is_chosen():
 def test_feed_text_is_drawn_literally_not_as_html():
     """<b> from a feed must show as the characters, so it takes more ink than bold text would."""
     ensure_gui()
-    now = datetime(2026, 11, 24, 9, 0, tzinfo=TOKYO)
+    now = NINE
     config = Config(
         school=School("テスト小"),
         sources=(SourceConfig("board", "json", "notices", "x.json", "/x.json"),),
@@ -77,7 +75,7 @@ def test_feed_text_is_drawn_literally_not_as_html():
 
 def test_screen_shows_last_update_note_when_a_source_fails():
     ensure_gui()
-    now = datetime(2026, 11, 24, 9, 0, tzinfo=TOKYO)
+    now = NINE
     config = Config(sources=(SourceConfig("cal", "ics", "events", "x.ics", "/x.ics"),))
     good = Event(
         "cal",
@@ -173,7 +171,7 @@ def test_the_board_is_paged_once_per_notices_and_size():
     from signage.ui.theme import Metrics
 
     ensure_gui()
-    now = datetime(2026, 11, 24, 9, 0, tzinfo=TOKYO)
+    now = NINE
     config = Config(sources=(SourceConfig("board", "json", "notices", "x.json", "/x.json"),))
     notices = tuple(Notice("board", f"お知らせ{i}", body="本文" * 60) for i in range(10))
     view = build_view(config, [Snapshot("board", notices, fetched_at=now)], now)

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from signage.config import Schedule, check_text
 from signage.schedule import SEARCH_DAYS, holiday_name, is_on, next_change, reason_off
-
-TOKYO = ZoneInfo("Asia/Tokyo")
+from tests.moments import TOKYO
 
 # 07:00–19:00 Mon–Fri, dark on national holidays, closed over the New Year.
 SCHOOL = Schedule(

@@ -22,17 +22,10 @@ from signage.config import SourceConfig
 from signage.errors import FetchError, ParseError
 from signage.model import Event, Notice
 from signage.sources import Parsed, Source, make_source, new_client
+from tests.moments import NOW, TOKYO
+from tests.rig import ics_source
 
-TOKYO = ZoneInfo("Asia/Tokyo")
-NOW = datetime(2026, 11, 24, 8, 0, tzinfo=TOKYO)  # a Tuesday morning in the staff room
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "ics"
-
-
-def ics_source(location: str = "calendar.ics", **options: object) -> Source:
-    config = SourceConfig(
-        id="cal", kind="ics", role="events", url=location, location=location, **options
-    )
-    return make_source(config, TOKYO)
 
 
 def json_source(location: str = "notices.json") -> Source:

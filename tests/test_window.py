@@ -2,7 +2,6 @@
 
 from dataclasses import replace
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QRegion
@@ -13,8 +12,7 @@ from signage.config import Config, PanelConfig, School, SourceConfig
 from signage.model import Event, Notice
 from signage.runtime import Runtime
 from signage.ui.window import KioskWindow
-
-TOKYO = ZoneInfo("Asia/Tokyo")
+from tests.moments import TOKYO
 
 
 class FakeMonotonic:
