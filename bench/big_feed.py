@@ -126,9 +126,9 @@ def bench_stall(feed: bytes, with_window: bool = True) -> tuple[float, float]:
     from signage import process as kiosk_app
     from signage.clock import FixedClock
     from signage.config import Config, School
+    from signage.network import new_client
     from signage.poller import Poller
     from signage.runtime import Runtime
-    from signage.sources import new_client
     from signage.store import Store
     from signage.ui.window import KioskWindow
 

@@ -60,8 +60,8 @@ def demo_runtime(now: datetime):  # type: ignore[no-untyped-def]
     from signage.clock import FixedClock
     from signage.config import load_config
     from signage.demo import materialize_demo
+    from signage.network import new_client
     from signage.runtime import Runtime
-    from signage.sources import new_client
     from signage.ui.render import ensure_gui
 
     ensure_gui()

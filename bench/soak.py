@@ -108,8 +108,8 @@ def main() -> int:
     from signage.clock import FixedClock
     from signage.config import Display, Schedule, load_config
     from signage.demo import materialize_demo
+    from signage.network import new_client
     from signage.runtime import Runtime
-    from signage.sources import new_client
     from signage.ui.window import KioskWindow
 
     app = QApplication.instance() or QApplication([])

@@ -208,7 +208,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def fetched(loaded: Loaded, clock: Clock) -> Runtime:
     """A runtime whose sources have each been refreshed once."""
-    from signage.sources import new_client
+    from signage.network import new_client
 
     runtime = Runtime.build(loaded.config, clock, loaded.cache_dir)
 

@@ -20,8 +20,8 @@ from filelock import FileLock, Timeout
 from signage import __version__
 from signage.clock import Clock
 from signage.loaded import Loaded
+from signage.network import new_client
 from signage.runtime import Runtime
-from signage.sources import new_client
 from signage.supervisor import Supervisor
 
 log = logging.getLogger(__name__)

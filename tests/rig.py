@@ -14,8 +14,9 @@ from werkzeug import Request, Response
 from signage.clock import FixedClock
 from signage.config import SourceConfig
 from signage.model import Snapshot
+from signage.network import new_client
 from signage.poller import Poller
-from signage.sources import Source, make_source, new_client
+from signage.sources import Source, make_source
 from signage.store import Store
 from tests.moments import NOW, TOKYO
 

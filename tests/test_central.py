@@ -21,7 +21,7 @@ from signage.central import Layering, merge
 from signage.cli import build_parser, load, main
 from signage.clock import FixedClock
 from signage.config import Config
-from signage.sources import new_client
+from signage.network import new_client
 from signage.supervisor import Supervisor
 from tests.test_poller import CALENDAR, NOW
 

@@ -24,8 +24,9 @@ from signage.clock import FixedClock
 from signage.config import SOURCE_KINDS, Auth, SourceConfig, load_config
 from signage.errors import FetchError, ParseError
 from signage.model import Absence, Event, Notice
+from signage.network import new_client
 from signage.poller import Poller
-from signage.sources import KINDS, Source, make_source, new_client
+from signage.sources import KINDS, Source, make_source
 from signage.sources.fields import parse_when
 from signage.sources.json_api import MAX_PAGES
 from signage.store import Store

@@ -27,7 +27,8 @@ from signage.demo import (
     target_monday,
 )
 from signage.model import Absence, Notice
-from signage.sources import make_source, new_client
+from signage.network import new_client
+from signage.sources import make_source
 from tests.moments import TOKYO
 
 ICS_FILES = ("events.ics", "visits.ics", "staff_out.ics")

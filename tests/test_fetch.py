@@ -22,8 +22,9 @@ from signage.clock import FixedClock
 from signage.config import Auth, SourceConfig, load_config
 from signage.errors import FetchError
 from signage.fetch import fetch, post
+from signage.network import new_client
 from signage.runtime import Runtime
-from signage.sources import make_source, new_client
+from signage.sources import make_source
 from tests.moments import NOW, TOKYO
 from tests.rig import fetch as fetch_once
 from tests.servers import Trickle

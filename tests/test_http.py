@@ -21,8 +21,9 @@ from signage import sources
 from signage.clock import FixedClock
 from signage.config import check_file
 from signage.errors import FetchError
+from signage.network import new_client
 from signage.poller import Poller
-from signage.sources import Source, new_client
+from signage.sources import Source
 from signage.store import Store
 from tests.moments import NOW
 from tests.rig import fetch, ics_source

@@ -11,8 +11,8 @@ from werkzeug import Response
 
 from signage.cache import RawCache
 from signage.clock import FixedClock
+from signage.network import new_client
 from signage.poller import Poller
-from signage.sources import new_client
 from signage.store import Store
 from tests.moments import NOW
 from tests.rig import CALENDAR, ics_source

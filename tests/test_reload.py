@@ -9,7 +9,7 @@ from pathlib import Path
 
 from signage.clock import FixedClock
 from signage.config import load_config
-from signage.sources import new_client
+from signage.network import new_client
 from signage.supervisor import Supervisor
 from tests.moments import NOW
 from tests.rig import CALENDAR

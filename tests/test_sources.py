@@ -21,7 +21,8 @@ from signage.agenda import active_notices, events_on
 from signage.config import SourceConfig
 from signage.errors import FetchError, ParseError
 from signage.model import Event, Notice
-from signage.sources import Parsed, Source, make_source, new_client
+from signage.network import new_client
+from signage.sources import Parsed, Source, make_source
 from tests.moments import NOW, TOKYO
 from tests.rig import ics_source
 

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from signage.clock import Clock
 from signage.config import SOURCE_KINDS, SourceConfig
-from signage.sources.base import Parsed, Source, new_client
+from signage.sources.base import Parsed, Source
 from signage.sources.csv_table import CsvSource
 from signage.sources.folder import FolderSource
 from signage.sources.ics import IcsSource
@@ -25,4 +25,4 @@ def make_source(config: SourceConfig, tz: ZoneInfo, clock: Clock | None = None) 
     return KINDS[config.kind](config, tz, clock)
 
 
-__all__ = ["KINDS", "Parsed", "Source", "make_source", "new_client"]
+__all__ = ["KINDS", "Parsed", "Source", "make_source"]

@@ -19,7 +19,6 @@ from signage.config import SourceConfig
 from signage.fetch import Fetched, fetch
 from signage.model import Item
 from signage.network import client_for
-from signage.network import new_client as new_client  # where it lived first; tests import it
 
 MAX_BYTES = 20 * 1024 * 1024  # default limit: a larger feed is refused, memory stays bounded
 _RAISE = " (raise max_size_mb for this source if the feed really is this large)"
