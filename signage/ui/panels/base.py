@@ -87,16 +87,8 @@ class Panel:
             sub = detail(event)
             need = text_height(event.title, body, title_w, 2) + (line_height(meta) if sub else 0)
             if y + need > inner.bottom():
-                left = len(events) - index
-                text_block(
-                    p,
-                    inner.left(),
-                    y,
-                    inner.width(),
-                    screen("more_items", count=left),
-                    meta,
-                    theme.MUTED,
-                )
+                more = screen("more_items", count=len(events) - index)
+                text_block(p, inner.left(), y, inner.width(), more, meta, theme.MUTED)
                 return y + line_height(meta)
             when = label(event)
             if when == screen("all_day"):

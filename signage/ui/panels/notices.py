@@ -104,11 +104,8 @@ class NoticesPanel(Panel):
     def draw(self, rect: QRectF, view: View, page: float) -> None:
         pages = self.pages(rect, view)
         index = min(len(pages) - 1, int(page * len(pages)))
-        aside = (
-            f"{index + 1} / {len(pages)}"
-            if len(pages) > 1
-            else screen("items", count=len(view.notices))
-        )
+        count = screen("items", count=len(view.notices))
+        aside = f"{index + 1} / {len(pages)}" if len(pages) > 1 else count
         inner = self.card(rect, screen("panel.notices"), aside)
         y = inner.top()
         for piece in pages[index]:
@@ -141,19 +138,10 @@ class NoticesPanel(Panel):
             text_block(p, inner.left(), y + m.px(4), w, line, body_font, theme.TEXT)
             y += step
         if piece.last:
-            y += text_block(
-                p, inner.left(), y + m.px(8), w, self.meta(notice, view), meta_font, theme.MUTED
-            ) + m.px(8)
+            note, color = self.meta(notice, view), theme.MUTED
         else:
-            y += text_block(
-                p,
-                inner.left(),
-                y + m.px(8),
-                w,
-                screen("continues_on_next_page"),
-                meta_font,
-                theme.ORANGE,
-            ) + m.px(8)
+            note, color = screen("continues_on_next_page"), theme.ORANGE
+        y += text_block(p, inner.left(), y + m.px(8), w, note, meta_font, color) + m.px(8)
         if notice.link and piece.first:
             size = self.qr_size()
             self.qr(QRectF(inner.right() - size, top, size, size), notice.link)
@@ -176,9 +164,8 @@ class NoticesPanel(Panel):
                 day = screen("today") if last == view.now.date() else short_date(last)
                 parts.append(screen("until_day", day=day))
             else:
-                day = (
-                    screen("today") if local.date() == view.now.date() else short_date(local.date())
-                )
+                last = local.date()
+                day = screen("today") if last == view.now.date() else short_date(last)
                 parts.append(screen("until_time", day=day, time=hm(local)))
         return "  ".join(parts)
 

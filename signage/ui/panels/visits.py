@@ -56,15 +56,8 @@ class VisitsPanel(Panel):
             dates = "、".join(f"{e.start.month}/{e.start.day}" for e in group)
             line = screen(key, count=len(group)) + (f"（{dates}）" if dates else "")
             y += text_block(p, inner.left(), y, inner.width(), line, body, theme.TEXT, 2) + m.px(8)
-        text_block(
-            p,
-            inner.left(),
-            y,
-            inner.width(),
-            screen("visits_last_month", count=visits.last_month),
-            body,
-            theme.MUTED,
-        )
+        last = screen("visits_last_month", count=visits.last_month)
+        text_block(p, inner.left(), y, inner.width(), last, body, theme.MUTED)
 
         inner = self.card(right, screen("upcoming_visits"))
         if not visits.upcoming:

@@ -20,6 +20,7 @@ class WeekPanel(Panel):
         today = view.now.date()
         body = m.font(m.meta + 2)
         bold = m.font(m.meta + 2, bold=True)
+        all_day = screen("all_day")
         for i, (day, events) in enumerate(view.week):
             col = QRectF(rect.left() + i * (w + gap), rect.top(), w, rect.height())
             aside = screen("is_today") if day == today else ""
@@ -56,11 +57,7 @@ class WeekPanel(Panel):
                     inner.width(),
                     when,
                     body,
-                    theme.DIM
-                    if past
-                    else theme.YELLOW
-                    if when == screen("all_day")
-                    else theme.MUTED,
+                    theme.DIM if past else theme.YELLOW if when == all_day else theme.MUTED,
                 )
                 title_color = theme.DIM if past else theme.TEXT
                 y += text_block(
