@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from signage.match import matches as matches  # the filter lives where sources may import it
+from signage.messages import screen
 from signage.model import Absence, Event, Item, Notice, Snapshot
 
 PRIORITY_RANK = {"urgent": 0, "high": 1, "normal": 2}
@@ -270,13 +271,21 @@ def as_text(data: dict[str, Any]) -> str:
     lines = [f"{data['school']} ({data['timezone']})"]
     for day in data["days"]:
         lines.append(f"\n{day['date']}")
-        for role, label in (("events", "予定"), ("visits", "来校"), ("staff_out", "不在")):
+        for role, label in (
+            ("events", "agenda.events"),
+            ("visits", "agenda.visits"),
+            ("staff_out", "agenda.staff_out"),
+        ):
             for item in day[role]:
-                when = "終日" if item["all_day"] else f"{item['start'][11:16]}–{item['end'][11:16]}"
+                when = (
+                    screen("all_day")
+                    if item["all_day"]
+                    else f"{item['start'][11:16]}–{item['end'][11:16]}"
+                )
                 where = f" @{item['location']}" if item["location"] else ""
-                lines.append(f"  [{label}] {when} {item['title']}{where}")
+                lines.append(f"  [{screen(label)}] {when} {item['title']}{where}")
     if data["notices"]:
-        lines.append("\n連絡事項")
+        lines.append("\n" + screen("agenda.notices"))
         for notice in data["notices"]:
             lines.append(f"  ({notice['priority']}) {notice['title']}")
     for source in data["sources"]:

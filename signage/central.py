@@ -79,7 +79,7 @@ from signage.config import (
 from signage.config.spec import path_values
 from signage.errors import ConfigError, FetchError, SourceError
 from signage.fetch import fetch, post, safe_url
-from signage.messages import text
+from signage.messages import screen, text
 from signage.network import new_client
 
 __all__ = [
@@ -111,8 +111,8 @@ RETRY_MINUTES = 5.0  # a layer that could not be fetched is tried again this soo
 # A config given as a URL is fetched with this bearer token when the variable is set (and the
 # layers on the same server with it, unless a layer names its own `auth`).
 ROOT_TOKEN_ENV = "SIGNAGE_CONFIG_TOKEN"
-_UNREACHABLE = "教育委員会の設定を取得できません"
-_INVALID = "教育委員会の新しい設定に誤りがあります"
+_UNREACHABLE = screen("central_unreachable")
+_INVALID = screen("central_invalid")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _WINDOWS_ABSOLUTE = re.compile(r"^(?:[A-Za-z]:[\\/]|\\\\)")
 # Replaced whole when a layer has them; other tables merge key by key.
@@ -713,9 +713,8 @@ class Layering:
                 issues.append(
                     _problem(layer, language, "layer_unreachable", error=layer.error, when=when)
                 )
-                notes.append(
-                    f"{_UNREACHABLE}（前回 {_short(layer.fetched_at, now, tz)} の設定で表示中）"
-                )
+                shown = screen("shown_as_of", when=_short(layer.fetched_at, now, tz))
+                notes.append(screen("central_note", problem=_UNREACHABLE, shown=shown))
             elif id(layer) in skipped and layer.raw is None:
                 issues.append(
                     _problem(layer, language, "layer_unreachable_no_copy", error=layer.error)
@@ -738,12 +737,14 @@ class Layering:
                         )
                     )
             if oldest is not None:
-                notes.append(f"{_INVALID}（前回 {_short(oldest, now, tz)} の設定で表示中）")
+                shown = screen("shown_as_of", when=_short(oldest, now, tz))
+                notes.append(screen("central_note", problem=_INVALID, shown=shown))
         if final.skipped and config is not None:
             every = all(id(layer) in skipped for layer in final.layers if layer.parent is root)
-            rest = "この学校の設定だけで表示中" if every else "取得できた設定だけで表示中"
+            rest = screen("shown_school_only" if every else "shown_fetched_only")
             broken = all(layer.raw is not None for layer in final.skipped)
-            notes.append(f"{_INVALID if broken else _UNREACHABLE}（{rest}）")
+            problem = _INVALID if broken else _UNREACHABLE
+            notes.append(screen("central_note", problem=problem, shown=rest))
         reason = None
         if config is None:
             reason = _reason(final)

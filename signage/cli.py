@@ -27,6 +27,7 @@ from signage.config import (
 )
 from signage.errors import ConfigError
 from signage.loaded import Loaded
+from signage.messages import screen
 from signage.runtime import Runtime
 
 USAGE_ERROR = 2
@@ -147,9 +148,7 @@ def load(args: argparse.Namespace, today: date) -> Loaded:
     folder = Path(tempfile.mkdtemp(prefix="signage-demo-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     config = load_config(materialize_demo(today, folder))
-    note = "デモ表示中"
-    if not args.demo:
-        note += f"：学校の設定ファイルを {default_config_path()} に置いてください"
+    note = screen("demo") if args.demo else screen("demo_place_config", path=default_config_path())
     return Loaded(config, (note,))
 
 

@@ -1,8 +1,10 @@
-"""Texts of config issues, in Japanese (the admin's language) and English.
+"""Every text a person reads: config issues (Japanese and English) and the screen (Japanese).
 
-Kept apart from the checker so a translator can read every text in one place. Both languages
-hold the same keys with the same placeholders (a test checks it). Each text is short, plain and
-says what to do; values are quoted with 「」 in Japanese and "" in English.
+Kept apart from the code so a translator can read every text in one place. Config issues:
+both languages hold the same keys with the same placeholders (a test checks it); each text is
+short, plain and says what to do; values are quoted with 「」 in Japanese and "" in English.
+The screen speaks the staff room's language only; a test keeps Japanese words out of the
+screen-facing modules, and checks every key here is used.
 """
 
 from __future__ import annotations
@@ -516,3 +518,98 @@ def text(lang: str, key: str, /, **fields: object) -> str:
     """The message `key` in `lang` (Japanese when the language is unknown), filled in."""
     table = MESSAGES.get(lang, MESSAGES["ja"])
     return table[key].format(**fields)
+
+
+SCREEN: dict[str, str] = {
+    # Panel names, in the footer's dots.
+    "panel.today": "今日",
+    "panel.week": "今週",
+    "panel.notices": "連絡事項",
+    "panel.visits": "ICT支援員",
+    # When: an event's time, a colleague's absence.
+    "all_day": "終日",
+    "back_at": "〜{time}",
+    "out_from": "{time}から",
+    # Counts beside a card's title, and what did not fit.
+    "items": "{count}件",
+    "people": "{count}名",
+    "more_items": "ほか {count} 件",
+    "more_people": "ほか {count} 名",
+    # Banners and a notice's priority chip.
+    "urgent": "至急",
+    "important": "重要",
+    "today": "本日",
+    "ict_visit_today": "ICT支援員来校 {visit}",
+    # The status line: are the sources fresh.
+    "no_sources": "データ源なし",
+    "all_updated": "全データ {time} 更新",
+    "not_fetched": "{source} 未取得{more}",
+    "not_updated_since": "{source} {time} から未更新{more}",
+    "more_sources": " ほか{count}件",
+    # Notes on top: which config the screen shows.
+    "demo": "デモ表示中",
+    "demo_place_config": "デモ表示中：学校の設定ファイルを {path} に置いてください",
+    "config_error": "設定ファイルに誤りがあります（{where}）。前の設定で表示中",
+    "error_at_line": "{line}行目 {key}",
+    "error_at_file_line": "{file} {line}行目 {key}",
+    "central_note": "{problem}（{shown}）",
+    "central_unreachable": "教育委員会の設定を取得できません",
+    "central_invalid": "教育委員会の新しい設定に誤りがあります",
+    "shown_as_of": "前回 {when} の設定で表示中",
+    "shown_school_only": "この学校の設定だけで表示中",
+    "shown_fetched_only": "取得できた設定だけで表示中",
+    # The footer.
+    "paused": "一時停止中（スペースで再開）",
+    # Today: the bell schedule, events, who is out, absences.
+    "bell": "日課（{name}）",
+    "no_bell": "本日は日課がありません",
+    "minutes_to_chime": "チャイムまで {minutes}分",
+    "todays_events": "今日の予定",
+    "no_events_today": "今日の予定はありません",
+    "tomorrow": "明日",
+    "next_school_day": "次の登校日",
+    "staff_out": "不在",
+    "no_staff_out": "本日の不在はありません",
+    "absences": "欠席・遅刻連絡",
+    "no_absences": "本日の連絡はありません",
+    "class": "学級",
+    "absent": "欠席",
+    "late": "遅刻",
+    "early_leave": "早退",
+    "total": "合計",
+    # The week.
+    "is_today": "今日",
+    "nothing_planned": "予定なし",
+    # The notice board.
+    "continued": "{title}（続き）",
+    "continues_on_next_page": "次のページへ続く ▶",
+    "posted_on": "{date} 掲載",
+    "until_day": "{day} まで",
+    "until_time": "{day} {time} まで",
+    # ICT supporter visits.
+    "visits_this_month": "今月のICT支援員来校",
+    "of_target": "/ 目標 {target} 回",
+    "visits_done": "済 {count} 回",
+    "visits_planned": "予定 {count} 回",
+    "visits_last_month": "先月 {count} 回",
+    "upcoming_visits": "これからの来校予定",
+    "no_upcoming_visits": "予定されている来校はありません",
+    # Stand-ins for a title a source does not give.
+    "untitled": "（無題）",
+    "private_event": "予定あり",
+    # Why the screen is dark (the log says it).
+    "holiday": "祝日（{name}）",
+    "closed_day": "休校日",
+    "day_off": "休日",
+    "off_hours": "時間外",
+    # `signage agenda`'s text output.
+    "agenda.events": "予定",
+    "agenda.visits": "来校",
+    "agenda.staff_out": "不在",
+    "agenda.notices": "連絡事項",
+}
+
+
+def screen(key: str, /, **fields: object) -> str:
+    """The on-screen text `key`, filled in."""
+    return SCREEN[key].format(**fields)

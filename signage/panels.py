@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from signage.messages import screen
+
 if TYPE_CHECKING:
     from signage.view import View
 
@@ -28,12 +30,14 @@ class PanelKind:
 
 PANELS: tuple[PanelKind, ...] = (
     # today is always shown, so the screen is never blank
-    PanelKind("today", "今日", "Today", 20, lambda view: True),
-    PanelKind("week", "今週", "This week", 15, lambda v: any(events for _, events in v.week)),
-    PanelKind("notices", "連絡事項", "Notices", 20, lambda view: bool(view.notices)),
+    PanelKind("today", screen("panel.today"), "Today", 20, lambda view: True),
+    PanelKind(
+        "week", screen("panel.week"), "This week", 15, lambda v: any(events for _, events in v.week)
+    ),
+    PanelKind("notices", screen("panel.notices"), "Notices", 20, lambda view: bool(view.notices)),
     PanelKind(
         "visits",
-        "ICT支援員",
+        screen("panel.visits"),
         "ICT supporter",
         15,
         lambda view: bool(view.visits.upcoming or view.visits.this_month),

@@ -19,6 +19,7 @@ from datetime import date, datetime, time, timedelta
 import jpholiday
 
 from signage.config import Schedule
+from signage.messages import screen
 
 __all__ = [
     "SEARCH_DAYS",
@@ -47,11 +48,11 @@ def holiday_name(day: date) -> str | None:
 
 def _day_closed_reason(schedule: Schedule, day: date) -> str | None:
     if schedule.holidays and (name := holiday_name(day)) is not None:
-        return f"祝日（{name}）"
+        return screen("holiday", name=name)
     if day in schedule.closed:
-        return "休校日"
+        return screen("closed_day")
     if day.weekday() not in schedule.days:
-        return "休日"
+        return screen("day_off")
     return None
 
 
@@ -64,7 +65,7 @@ def reason_off(schedule: Schedule, local: datetime) -> str | None:
     if schedule.on is not None and schedule.off is not None:
         now = local.time()
         if not schedule.on <= now < schedule.off:
-            return "時間外"
+            return screen("off_hours")
     return None
 
 

@@ -23,6 +23,7 @@ from signage import __version__, central
 from signage.clock import Clock
 from signage.config import Config, Issue, check_file
 from signage.fetch import safe_url
+from signage.messages import screen
 from signage.network import new_client
 from signage.runtime import Runtime
 
@@ -168,10 +169,10 @@ class Supervisor:
         if first is None:
             where = fallback
         elif root is not None and first.file == str(root):
-            where = f"{first.line}行目 {first.key}"
+            where = screen("error_at_line", line=first.line, key=first.key)
         else:
-            where = f"{first.file} {first.line}行目 {first.key}"
-        self.local_error = f"設定ファイルに誤りがあります（{where}）。前の設定で表示中"
+            where = screen("error_at_file_line", file=first.file, line=first.line, key=first.key)
+        self.local_error = screen("config_error", where=where)
         self.on_change(self.runtime)
 
     async def _apply(self, config: Config) -> None:

@@ -13,6 +13,7 @@ from signage import agenda
 from signage.bell import BellStatus, bell_status
 from signage.config import Config
 from signage.jpdate import hm, time_range
+from signage.messages import screen
 from signage.model import Event, Item, Notice, Snapshot
 from signage.panels import PANELS
 
@@ -148,11 +149,11 @@ def _staff_out(config: Config, items: list[Item], today: date, tz: ZoneInfo) -> 
 def until(event: Event) -> str:
     """終日, 〜15:00 (back at three) or 13:00から (out from one)."""
     if event.all_day or not isinstance(event.start, datetime):
-        return "終日"
+        return screen("all_day")
     assert isinstance(event.end, datetime)
     if event.start.hour >= 11:
-        return f"{hm(event.start)}から"
-    return f"〜{hm(event.end)}"
+        return screen("out_from", time=hm(event.start))
+    return screen("back_at", time=hm(event.end))
 
 
 def _named(config: Config, count: agenda.ClassCount) -> agenda.ClassCount:
@@ -163,9 +164,11 @@ def _named(config: Config, count: agenda.ClassCount) -> agenda.ClassCount:
 
 
 def _banners(notices: list[Notice], visits: VisitsView) -> tuple[Banner, ...]:
-    banners = [Banner("至急", n.title, "urgent") for n in notices if n.priority == "urgent"]
+    urgent = screen("urgent")
+    banners = [Banner(urgent, n.title, "urgent") for n in notices if n.priority == "urgent"]
     for visit in visits.today:
-        banners.append(Banner("本日", "ICT支援員来校 " + visit_text(visit), "info"))
+        text = screen("ict_visit_today", visit=visit_text(visit))
+        banners.append(Banner(screen("today"), text, "info"))
     return tuple(banners)
 
 
@@ -180,7 +183,7 @@ def visit_text(visit: Event) -> str:
 def _status(config: Config, snapshots: list[Snapshot], now: datetime) -> tuple[str, bool]:
     """One quiet line: all fresh, or which source has not updated since when."""
     if not snapshots:
-        return "データ源なし", True
+        return screen("no_sources"), True
     tz = config.school.tz
     troubled = [
         s
@@ -189,9 +192,10 @@ def _status(config: Config, snapshots: list[Snapshot], now: datetime) -> tuple[s
     ]
     if not troubled:
         oldest = min(s.fetched_at for s in snapshots if s.fetched_at)
-        return f"全データ {hm(oldest.astimezone(tz))} 更新", True
+        return screen("all_updated", time=hm(oldest.astimezone(tz))), True
     first = troubled[0]
-    more = f" ほか{len(troubled) - 1}件" if len(troubled) > 1 else ""
+    more = screen("more_sources", count=len(troubled) - 1) if len(troubled) > 1 else ""
     if first.fetched_at is None:
-        return f"{first.source} 未取得{more}", False
-    return f"{first.source} {hm(first.fetched_at.astimezone(tz))} から未更新{more}", False
+        return screen("not_fetched", source=first.source, more=more), False
+    when = hm(first.fetched_at.astimezone(tz))
+    return screen("not_updated_since", source=first.source, time=when, more=more), False

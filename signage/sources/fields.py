@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from signage.config import VALUE_CHOICES, SourceConfig
 from signage.match import matches
+from signage.messages import screen
 from signage.model import Absence, Event, Item, Notice
 
 # The words Japanese systems use, so most schools need no `values` table.
@@ -32,7 +33,7 @@ DEFAULT_VALUES: dict[str, dict[str, str]] = {
         **dict.fromkeys(("早退", "early leave", "early-leave"), "early_leave"),
     },
 }
-UNTITLED = "（無題）"
+UNTITLED = screen("untitled")
 
 Lookup = Callable[[Any, str], Any]
 

@@ -13,12 +13,13 @@ import x_wr_timezone
 
 from signage.errors import ParseError
 from signage.match import matches
+from signage.messages import screen
 from signage.model import Event, Item
 from signage.sources.base import Parsed, Source
 
 log = logging.getLogger(__name__)
 
-PRIVATE_TITLE = "予定あり"
+PRIVATE_TITLE = screen("private_event")
 PRIVATE_CLASSES = {"PRIVATE", "CONFIDENTIAL"}
 DAYS_AHEAD = 120
 
@@ -92,7 +93,7 @@ class IcsSource(Source):
             end = start
         return Event(
             source=self.id,
-            title=title or "（無題）",
+            title=title or screen("untitled"),
             start=start,
             end=end,
             all_day=all_day,

@@ -13,6 +13,7 @@ from PySide6.QtCore import QPointF, QRect, QRectF, Qt
 from PySide6.QtGui import QFont, QPainter
 
 from signage.jpdate import long_date
+from signage.messages import screen
 from signage.panels import panel_kind
 from signage.presenter import Frame, current_banners
 from signage.ui import panels, theme
@@ -279,7 +280,7 @@ def paint_footer(p: QPainter, rect: QRectF, frame: Frame, m: Metrics) -> None:
             x + m.px(20),
             cy - line_height(note_font) / 2,
             rect.right() - x - m.px(68),
-            "一時停止中（スペースで再開）",
+            screen("paused"),
             note_font,
             theme.ORANGE,
             align_right=True,

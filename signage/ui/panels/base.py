@@ -9,6 +9,7 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QPainter
 
 from signage.jpdate import time_range
+from signage.messages import screen
 from signage.model import Event
 from signage.ui import theme
 from signage.ui.draw import card, chip, hline, line_height, text_block, text_height, text_width
@@ -18,7 +19,7 @@ from signage.view import View
 
 def event_when(event: Event) -> str:
     if event.all_day:
-        return "終日"
+        return screen("all_day")
     assert isinstance(event.start, datetime) and isinstance(event.end, datetime)
     return time_range(event.start, event.end)
 
@@ -86,12 +87,12 @@ class Panel:
             sub = detail(event)
             need = text_height(event.title, body, title_w, 2) + (line_height(meta) if sub else 0)
             if y + need > inner.bottom():
-                left = len(events) - index
-                text_block(p, inner.left(), y, inner.width(), f"ほか {left} 件", meta, theme.MUTED)
+                more = screen("more_items", count=len(events) - index)
+                text_block(p, inner.left(), y, inner.width(), more, meta, theme.MUTED)
                 return y + line_height(meta)
             when = label(event)
-            if when == "終日":
-                chip(p, inner.left(), y + m.px(4), "終日", meta, theme.YELLOW, False, m.px(10))
+            if when == screen("all_day"):
+                chip(p, inner.left(), y + m.px(4), when, meta, theme.YELLOW, False, m.px(10))
             else:
                 text_block(p, inner.left(), y + m.px(4), time_w, when, when_font, theme.MUTED)
             h = text_block(p, inner.left() + time_w, y, title_w, event.title, body, theme.TEXT, 2)

@@ -11,13 +11,14 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont
 
 from signage.jpdate import hm, short_date
+from signage.messages import screen
 from signage.model import Notice
 from signage.ui import theme
 from signage.ui.draw import chip, hline, line_height, text_block, text_height, wrap
 from signage.ui.panels.base import Panel
 from signage.view import View
 
-PRIORITY_LABEL = {"urgent": "至急", "high": "重要"}
+PRIORITY_LABEL = {"urgent": screen("urgent"), "high": screen("important")}
 PAGES_CACHE_SIZE = 8  # board paginations kept (per notices, size): a rotation reuses them
 
 
@@ -103,8 +104,9 @@ class NoticesPanel(Panel):
     def draw(self, rect: QRectF, view: View, page: float) -> None:
         pages = self.pages(rect, view)
         index = min(len(pages) - 1, int(page * len(pages)))
-        aside = f"{index + 1} / {len(pages)}" if len(pages) > 1 else f"{len(view.notices)}件"
-        inner = self.card(rect, "連絡事項", aside)
+        count = screen("items", count=len(view.notices))
+        aside = f"{index + 1} / {len(pages)}" if len(pages) > 1 else count
+        inner = self.card(rect, screen("panel.notices"), aside)
         y = inner.top()
         for piece in pages[index]:
             y = self.piece(inner, piece, y, view)
@@ -129,20 +131,17 @@ class NoticesPanel(Panel):
                 notice.priority == "urgent",
                 m.px(10),
             ) + m.px(14)
-        title = notice.title if piece.first else f"{notice.title}（続き）"
+        title = notice.title if piece.first else screen("continued", title=notice.title)
         y += text_block(p, x, y, w - (x - inner.left()), title, title_font, theme.TEXT, 2)
         step = line_height(body_font)
         for line in piece.lines:
             text_block(p, inner.left(), y + m.px(4), w, line, body_font, theme.TEXT)
             y += step
         if piece.last:
-            y += text_block(
-                p, inner.left(), y + m.px(8), w, self.meta(notice, view), meta_font, theme.MUTED
-            ) + m.px(8)
+            note, color = self.meta(notice, view), theme.MUTED
         else:
-            y += text_block(
-                p, inner.left(), y + m.px(8), w, "次のページへ続く ▶", meta_font, theme.ORANGE
-            ) + m.px(8)
+            note, color = screen("continues_on_next_page"), theme.ORANGE
+        y += text_block(p, inner.left(), y + m.px(8), w, note, meta_font, color) + m.px(8)
         if notice.link and piece.first:
             size = self.qr_size()
             self.qr(QRectF(inner.right() - size, top, size, size), notice.link)
@@ -156,15 +155,18 @@ class NoticesPanel(Panel):
     def meta(self, notice: Notice, view: View) -> str:
         parts = []
         if notice.posted:
-            parts.append(f"{short_date(notice.posted.astimezone(view.now.tzinfo).date())} 掲載")
+            posted = notice.posted.astimezone(view.now.tzinfo).date()
+            parts.append(screen("posted_on", date=short_date(posted)))
         if notice.expires:
             local = notice.expires.astimezone(view.now.tzinfo)
             if local.time() == time(0, 0):  # a date-only expiry: through the day before
                 last = local.date() - timedelta(days=1)
-                parts.append(f"{'本日' if last == view.now.date() else short_date(last)} まで")
+                day = screen("today") if last == view.now.date() else short_date(last)
+                parts.append(screen("until_day", day=day))
             else:
-                day = "本日" if local.date() == view.now.date() else short_date(local.date())
-                parts.append(f"{day} {hm(local)} まで")
+                last = local.date()
+                day = screen("today") if last == view.now.date() else short_date(last)
+                parts.append(screen("until_time", day=day, time=hm(local)))
         return "  ".join(parts)
 
     def qr(self, rect: QRectF, link: str) -> None:

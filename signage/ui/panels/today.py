@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF
 
 from signage.jpdate import short_date
+from signage.messages import screen
 from signage.ui import theme
 from signage.ui.draw import chip, hline, line_height, text_block, text_width
 from signage.ui.panels.base import Panel
@@ -28,13 +29,13 @@ class TodayPanel(Panel):
     def bell(self, rect: QRectF, view: View) -> None:
         m, p = self.m, self.p
         status = view.bell
-        inner = self.card(rect, f"日課（{view.bell_name}）")
+        inner = self.card(rect, screen("bell", name=view.bell_name))
         if status and status.minutes_to_next is not None:
             chip(
                 p,
                 inner.right(),
                 rect.top() + self.pad * 0.8,
-                f"チャイムまで {status.minutes_to_next}分",
+                screen("minutes_to_chime", minutes=status.minutes_to_next),
                 m.font(m.meta, bold=True),
                 theme.ORANGE,
                 True,
@@ -42,7 +43,7 @@ class TodayPanel(Panel):
                 right=True,
             )
         if status is None:
-            self.empty(inner, "本日は日課がありません")
+            self.empty(inner, screen("no_bell"))
             return
         body = m.font(m.body)
         bold = m.font(m.body, bold=True)
@@ -69,17 +70,18 @@ class TodayPanel(Panel):
 
     def events(self, rect: QRectF, view: View) -> None:
         m = self.m
-        inner = self.card(rect, "今日の予定", f"{len(view.today)}件")
+        inner = self.card(rect, screen("todays_events"), screen("items", count=len(view.today)))
         y = inner.top()
         if view.today:
             y = self.event_rows(inner, view.today, y)
         else:
-            self.empty(inner, "今日の予定はありません")
+            self.empty(inner, screen("no_events_today"))
             y += line_height(m.font(m.meta)) + m.px(10)
         if view.next_day_events and y + m.px(160) < inner.bottom():
             y += m.px(16)
             title = m.font(m.card_title, bold=True)
-            label = "明日" if (view.next_day - view.now.date()).days == 1 else "次の登校日"
+            tomorrow = (view.next_day - view.now.date()).days == 1
+            label = screen("tomorrow") if tomorrow else screen("next_school_day")
             text_block(self.p, inner.left(), y, inner.width(), label, title, theme.MUTED)
             text_block(
                 self.p,
@@ -97,15 +99,15 @@ class TodayPanel(Panel):
     def staff_out(self, rect: QRectF, view: View) -> None:
         """不在 on top; 欠席・遅刻連絡 below it when an absences source is configured."""
         m = self.m
-        inner = self.card(rect, "不在", f"{len(view.staff_out)}名" if view.staff_out else "")
+        people = screen("people", count=len(view.staff_out))
+        inner = self.card(rect, screen("staff_out"), people if view.staff_out else "")
         table_h = self.absence_height(view) if view.has_absences else 0.0
         staff = QRectF(inner.left(), inner.top(), inner.width(), inner.height() - table_h)
         if not view.staff_out:
-            self.empty(staff, "本日の不在はありません")
+            self.empty(staff, screen("no_staff_out"))
         elif not any(row.name for row in view.staff_out):
             big = m.font(m.body + 16, bold=True)
-            count = f"{len(view.staff_out)}名"
-            text_block(self.p, staff.left(), staff.top(), staff.width(), count, big, theme.TEXT)
+            text_block(self.p, staff.left(), staff.top(), staff.width(), people, big, theme.TEXT)
         else:
             self.staff_rows(staff, view)
         if view.has_absences:
@@ -139,7 +141,7 @@ class TodayPanel(Panel):
             hline(p, box.left(), box.right(), y, m.px(1.5))
             y += m.px(6)
         if len(rows) < len(view.staff_out):
-            more = f"ほか {len(view.staff_out) - len(rows)} 名"
+            more = screen("more_people", count=len(view.staff_out) - len(rows))
             text_block(p, box.left(), y, box.width(), more, meta, theme.MUTED)
 
     def absence_height(self, view: View) -> float:
@@ -155,17 +157,19 @@ class TodayPanel(Panel):
         cell, head = m.font(m.meta + 2), m.font(m.meta)
         y = box.top() + m.px(10)
         hline(p, box.left(), box.right(), y - m.px(4), m.px(2))
-        text_block(p, box.left(), y, box.width(), "欠席・遅刻連絡", title, theme.MUTED)
+        text_block(p, box.left(), y, box.width(), screen("absences"), title, theme.MUTED)
         y += line_height(title) + m.px(10)
         if not view.absences:
             rest = QRectF(box.left(), y, box.width(), box.bottom() - y)
-            self.empty(rest, "本日の連絡はありません")
+            self.empty(rest, screen("no_absences"))
             return
         col = box.width() * 0.18
         xs = [box.right() - col * 3, box.right() - col * 2, box.right() - col]
         step = line_height(cell) + m.px(2)
-        text_block(p, box.left(), y + m.px(4), box.width(), "学級", head, theme.MUTED)
-        for x, label in zip(xs, ("欠席", "遅刻", "早退"), strict=True):
+        text_block(p, box.left(), y + m.px(4), box.width(), screen("class"), head, theme.MUTED)
+        for x, label in zip(
+            xs, (screen("absent"), screen("late"), screen("early_leave")), strict=True
+        ):
             text_block(p, x, y + m.px(4), col, label, head, theme.MUTED, align_right=True)
         y += step
         totals = [0, 0, 0]
@@ -179,7 +183,7 @@ class TodayPanel(Panel):
             y += step
         bold = m.font(m.meta + 2, bold=True)
         hline(p, box.left(), box.right(), y, m.px(1.5))
-        text_block(p, box.left(), y + m.px(2), box.width(), "合計", bold, theme.TEXT)
+        text_block(p, box.left(), y + m.px(2), box.width(), screen("total"), bold, theme.TEXT)
         for x, value in zip(xs, totals, strict=True):
             text_block(p, x, y + m.px(2), col, str(value), bold, theme.TEXT, align_right=True)
 

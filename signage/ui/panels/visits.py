@@ -7,6 +7,7 @@ from datetime import datetime
 from PySide6.QtCore import QRectF, Qt
 
 from signage.jpdate import short_date
+from signage.messages import screen
 from signage.model import Event
 from signage.ui import theme
 from signage.ui.draw import line_height, text_block, text_width
@@ -23,7 +24,7 @@ class VisitsPanel(Panel):
             left.right() + gap, rect.top(), rect.width() - left.width() - gap, rect.height()
         )
         visits = view.visits
-        inner = self.card(left, "今月のICT支援員来校")
+        inner = self.card(left, screen("visits_this_month"))
         big = m.font(200, bold=True)
         count = str(visits.this_month)
         text_block(p, inner.left(), inner.top() - m.px(20), inner.width(), count, big, theme.TEXT)
@@ -34,7 +35,7 @@ class VisitsPanel(Panel):
             x,
             inner.top() + m.px(120),
             inner.width(),
-            f"/ 目標 {visits.target} 回",
+            screen("of_target", target=visits.target),
             target_font,
             theme.MUTED,
         )
@@ -51,17 +52,16 @@ class VisitsPanel(Panel):
             p.drawEllipse(QRectF(cx - r, y, r * 2, r * 2))
         y += r * 2 + m.px(24)
         body = m.font(m.body)
-        for name, group in (("済", visits.done), ("予定", visits.planned)):
+        for key, group in (("visits_done", visits.done), ("visits_planned", visits.planned)):
             dates = "、".join(f"{e.start.month}/{e.start.day}" for e in group)
-            line = f"{name} {len(group)} 回" + (f"（{dates}）" if dates else "")
+            line = screen(key, count=len(group)) + (f"（{dates}）" if dates else "")
             y += text_block(p, inner.left(), y, inner.width(), line, body, theme.TEXT, 2) + m.px(8)
-        text_block(
-            p, inner.left(), y, inner.width(), f"先月 {visits.last_month} 回", body, theme.MUTED
-        )
+        last = screen("visits_last_month", count=visits.last_month)
+        text_block(p, inner.left(), y, inner.width(), last, body, theme.MUTED)
 
-        inner = self.card(right, "これからの来校予定")
+        inner = self.card(right, screen("upcoming_visits"))
         if not visits.upcoming:
-            self.empty(inner, "予定されている来校はありません")
+            self.empty(inner, screen("no_upcoming_visits"))
             return
 
         self.event_rows(inner, visits.upcoming, inner.top(), label=visit_day, detail=visit_detail)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QRectF, Qt
 
 from signage.jpdate import short_date
+from signage.messages import screen
 from signage.ui import theme
 from signage.ui.draw import hline, line_height, text_block, text_height
 from signage.ui.panels.base import Panel, event_when
@@ -19,9 +20,10 @@ class WeekPanel(Panel):
         today = view.now.date()
         body = m.font(m.meta + 2)
         bold = m.font(m.meta + 2, bold=True)
+        all_day = screen("all_day")
         for i, (day, events) in enumerate(view.week):
             col = QRectF(rect.left() + i * (w + gap), rect.top(), w, rect.height())
-            aside = "今日" if day == today else ""
+            aside = screen("is_today") if day == today else ""
             inner = self.card(col, short_date(day), aside)
             if day == today:
                 pen = p.pen()
@@ -33,7 +35,7 @@ class WeekPanel(Panel):
             y = inner.top()
             past = day < today  # days gone by step back, today and ahead stay bright
             if not events:
-                self.empty(inner, "予定なし")
+                self.empty(inner, screen("nothing_planned"))
             for index, event in enumerate(events):
                 need = line_height(body) + text_height(event.title, bold, inner.width(), 3)
                 if y + need > inner.bottom():
@@ -42,7 +44,7 @@ class WeekPanel(Panel):
                         inner.left(),
                         y,
                         inner.width(),
-                        f"ほか {len(events) - index} 件",
+                        screen("more_items", count=len(events) - index),
                         body,
                         theme.MUTED,
                     )
@@ -55,7 +57,7 @@ class WeekPanel(Panel):
                     inner.width(),
                     when,
                     body,
-                    theme.DIM if past else theme.YELLOW if when == "終日" else theme.MUTED,
+                    theme.DIM if past else theme.YELLOW if when == all_day else theme.MUTED,
                 )
                 title_color = theme.DIM if past else theme.TEXT
                 y += text_block(
