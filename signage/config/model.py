@@ -1,5 +1,5 @@
 """The config as the rest of the program sees it: frozen dataclasses, their defaults and the
-fixed sets of words (kinds, roles, modes) the keys take.
+fixed sets of words (roles, modes) the keys take. The source kinds are signage.sources'.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from signage.errors import FetchError
 from signage.model import ABSENCE_KINDS, PRIORITIES
 from signage.panels import PANELS
 
-SOURCE_KINDS: tuple[str, ...] = ("ics", "json", "csv", "folder")
 PANEL_KINDS: tuple[str, ...] = tuple(kind.name for kind in PANELS)
 PRIVATE_MODES: tuple[str, ...] = ("neutral", "hide")
 # How people (staff out, pupils absent) are named on screen: in full, family name, not at all.
@@ -44,8 +43,6 @@ FIELD_NAMES: tuple[str, ...] = tuple(
 )
 # Fields whose values must end as one of ours; `values` maps the vendor's words onto them.
 VALUE_CHOICES: dict[str, tuple[str, ...]] = {"priority": PRIORITIES, "kind": ABSENCE_KINDS}
-# A shared folder is local and cheap to look at: new files show within seconds.
-_DEFAULT_REFRESH_MINUTES: dict[str, float] = {"folder": 5 / 60}
 
 KeyPath = tuple[str | int, ...]
 
@@ -155,11 +152,6 @@ def proxy_schemes() -> tuple[str, ...]:
     """Proxy URL schemes this installation can use: SOCKS only with httpx's socksio extra."""
     socks = ("socks5", "socks5h") if importlib.util.find_spec("socksio") else ()
     return ("http", "https", *socks)
-
-
-def default_refresh_minutes(kind: str) -> float:
-    """The interval when the config names none: 15 minutes, 5 seconds for a folder."""
-    return _DEFAULT_REFRESH_MINUTES.get(kind, SourceConfig.refresh_minutes)
 
 
 @dataclass(frozen=True)
