@@ -85,7 +85,10 @@ _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 _S, _A, _N = SOURCES, AUTH, NETWORK
 
 
-@functools.cache
+# The kinds' keys the checker reads into SourceConfig's own fields; any other is an option.
+_FIELDS = ("private", "items", "fields", "values", "next", "encoding")
+
+
 def _default_refresh_minutes(kind: str | None) -> float:
     """The interval when the config names none: the kind's (a folder: 5 s), else 15 minutes."""
     declared = KINDS.get(kind or "")
@@ -93,6 +96,7 @@ def _default_refresh_minutes(kind: str | None) -> float:
     return SourceConfig.refresh_minutes if minutes is None else minutes
 
 
+@functools.cache
 def _zone_names() -> tuple[str, ...]:
     return tuple(sorted(available_timezones()))
 
@@ -369,6 +373,7 @@ class Checker(Reader):
                     encoding=encoding,
                     names=names,
                     verify=verify is not False,
+                    options=self.options(entry, path, kind),
                 )
             )
         return tuple(out)
@@ -437,6 +442,13 @@ class Checker(Reader):
             either = self.say("list_or").join(f'"{name}"' for name in roles)
             message = self.say("kind_role", kind=kind, titles=titles, roles=either, value=role)
             self.report(path + ("role",), message)
+
+    def options(self, entry: Mapping[str, Any], path: KeyPath, kind: str | None) -> dict[str, Any]:
+        """The kind's own keys that SourceConfig has no field for, read as their spec says."""
+        declared = KINDS.get(kind or "")
+        own = [key.name for key in declared.keys] if declared is not None else []
+        values = {name: self.get(entry, path, _S[name]) for name in own if name not in _FIELDS}
+        return {name: value for name, value in values.items() if value is not None}
 
     def encoding(self, entry: Mapping[str, Any], path: KeyPath) -> str:
         value: str | None = self.get(entry, path, _S["encoding"])

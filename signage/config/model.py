@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, time
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from signage.errors import FetchError
@@ -142,6 +143,9 @@ class SourceConfig:
     # False only by an explicit `verify = false`: TLS certificates of this source are not
     # checked (loud: a warning in `check`, in the log at every start). See signage.network.
     verify: bool = True
+    # The values of the kind's own keys that have no field above (signage.sources.kind), as
+    # read by their spec: a new kind's keys reach its source without a field of their own.
+    options: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
     @property
     def is_remote(self) -> bool:
