@@ -4,7 +4,8 @@ its help in Japanese and English, and how configs/README.md shows it.
 From this the checker (`check`) takes its generic part (types, choices, limits, patterns,
 unknown keys), `signage schema` (`schema`) its properties, the central layers (signage.central)
 which keys are paths, and `docs` the README's key tables. Rules between keys (on with off, a
-source's url by its kind, auth's env or file) stay as code in `check`.
+source's url by its kind, auth's env or file) stay as code in `check`. A source kind declares
+its own keys in its module; `SOURCES` takes them from the registry (signage.sources.KINDS).
 """
 
 from __future__ import annotations
