@@ -30,7 +30,8 @@ from typing import Any, TypeVar
 import httpx
 
 from signage.clock import SystemClock
-from signage.config import Auth, is_url
+from signage.config.model import Auth
+from signage.config.paths import is_url
 from signage.errors import FetchError
 from signage.network import Client, describe_error
 

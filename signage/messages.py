@@ -119,10 +119,20 @@ MESSAGES: dict[str, dict[str, str]] = {
             '「{value}」は使えません。kind = "folder" の url には、フォルダーのパス'
             "（例: '\\\\fileserver\\全校共有\\連絡'）を書きます。URL は使えません。"
         ),
-        "folder_role": (
-            'kind = "folder" は連絡事項だけを読みます。role = "notices" にしてください'
+        # A kind that serves only some roles: {titles} as the role_* texts, joined with list_and;
+        # {roles} as "notices", joined with list_or.
+        "kind_role": (
+            'kind = "{kind}" は{titles}だけを読みます。role = {roles} にしてください'
             "（今は「{value}」）。"
         ),
+        "list_and": "、",
+        "list_or": " か ",
+        "role_events": "行事・会議",
+        "role_notices": "連絡事項",
+        "role_visits": "ICT支援員の訪問",
+        "role_staff_out": "不在者",
+        "role_absences": "欠席連絡",
+        "role_closures": "休校日",
         # Credentials (auth). These texts never quote what was written: it may be a secret.
         "auth_not_table": (
             'auth は auth = {{ type = "bearer", env = "環境変数名" }} の形で書きます。'
@@ -381,9 +391,17 @@ MESSAGES: dict[str, dict[str, str]] = {
             '"{value}" is not allowed; a kind = "folder" source takes a folder path '
             "(e.g. '\\\\fileserver\\share\\notices'), not a URL."
         ),
-        "folder_role": (
-            'a kind = "folder" source only reads notices; set role = "notices" (now "{value}").'
+        "kind_role": (
+            'a kind = "{kind}" source only reads {titles}; set role = {roles} (now "{value}").'
         ),
+        "list_and": ", ",
+        "list_or": " or ",
+        "role_events": "events",
+        "role_notices": "notices",
+        "role_visits": "visits",
+        "role_staff_out": "staff out",
+        "role_absences": "absences",
+        "role_closures": "closures",
         "auth_not_table": (
             'write auth as auth = {{ type = "bearer", env = "VARIABLE_NAME" }}; never put the '
             "token or password itself in the config file: keep it in an environment variable "

@@ -39,7 +39,7 @@ from typing import Any
 
 import httpx
 
-from signage.config import NetworkConfig, SourceConfig
+from signage.config.model import NetworkConfig, SourceConfig
 from signage.tls import TLSFileError, tls_context
 
 __all__ = [

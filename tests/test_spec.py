@@ -9,7 +9,7 @@ import textwrap
 
 from signage.config import spec
 from signage.config.docs import README, TABLES, render, update
-from signage.config.model import SOURCE_KINDS
+from signage.config.spec import SOURCE_KINDS
 from signage.panels import PANELS
 
 

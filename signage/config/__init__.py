@@ -1,21 +1,16 @@
 """The school's TOML config: the dataclasses the program reads, where the file lives, and the
 checker that reads a file into them (every issue at once, each with its line).
 
-Each key is declared once in `spec`; the checker's generic part, `signage schema`
-(`config.schema`), the central layers' path rules and the key tables of configs/README.md
-(`config.docs`) are derived from it.
+Each key is declared once in `spec` (a source kind's keys in its module, signage.sources); the
+checker's generic part, `signage schema` (`config.schema`), the central layers' path rules and
+the key tables of configs/README.md (`config.docs`) are derived from it.
+
+The checker and the spec are imported on first use (PEP 562): they read the source kinds,
+whose modules import `config.model`, so importing them here would make a loop.
 """
 
-from signage.config.load import (
-    check_data,
-    check_file,
-    check_text,
-    decode_config,
-    file_language,
-    load_config,
-    message_language,
-    parse_config,
-)
+from typing import TYPE_CHECKING
+
 from signage.config.locate import (
     LineLocator,
     Places,
@@ -35,7 +30,6 @@ from signage.config.model import (
     ROLE_FIELDS,
     SCHOOL_DAYS,
     SECRET_FILE_LIMIT,
-    SOURCE_KINDS,
     TRUST_MODES,
     VALUE_CHOICES,
     WEEKDAYS,
@@ -54,7 +48,6 @@ from signage.config.model import (
     School,
     SourceConfig,
     Visits,
-    default_refresh_minutes,
     proxy_schemes,
 )
 from signage.config.paths import (
@@ -63,8 +56,45 @@ from signage.config.paths import (
     is_url,
     resolve_path,
 )
-from signage.config.spec import CENTRAL_KEYS, HEARTBEAT_KEYS
 from signage.model import ROLES
+
+if TYPE_CHECKING:
+    from signage.config.load import (
+        check_data,
+        check_file,
+        check_text,
+        decode_config,
+        file_language,
+        load_config,
+        message_language,
+        parse_config,
+    )
+    from signage.config.spec import CENTRAL_KEYS, HEARTBEAT_KEYS, SOURCE_KINDS
+
+_LOAD = (
+    "check_data",
+    "check_file",
+    "check_text",
+    "decode_config",
+    "file_language",
+    "load_config",
+    "message_language",
+    "parse_config",
+)
+_SPEC = ("CENTRAL_KEYS", "HEARTBEAT_KEYS", "SOURCE_KINDS")
+
+
+def __getattr__(name: str) -> object:
+    if name in _LOAD:
+        from signage.config import load
+
+        return getattr(load, name)
+    if name in _SPEC:
+        from signage.config import spec
+
+        return getattr(spec, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = [
     "CENTRAL_KEYS",
@@ -109,7 +139,6 @@ __all__ = [
     "check_text",
     "decode_config",
     "default_config_path",
-    "default_refresh_minutes",
     "file_language",
     "find_config",
     "format_key_path",

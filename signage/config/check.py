@@ -47,7 +47,6 @@ from signage.config.model import (
     School,
     SourceConfig,
     Visits,
-    default_refresh_minutes,
     proxy_schemes,
 )
 from signage.config.paths import is_url, resolve_path
@@ -58,7 +57,6 @@ from signage.config.spec import (
     CENTRAL,
     DAY_NAMES,
     DISPLAY,
-    ENCODING_NAMES,
     HEARTBEAT,
     NETWORK,
     PANELS,
@@ -71,6 +69,7 @@ from signage.config.spec import (
     Key,
     Table,
 )
+from signage.sources import KINDS
 
 # A closure range longer than this is a typo (a wrong year), not a closure.
 _MAX_CLOSED_RANGE_DAYS = 366
@@ -84,6 +83,17 @@ _NO_PROXY_HOST = re.compile(r"^(\*?\.)?[a-z0-9_-]+(\.[a-z0-9_-]+)*(:\d{1,5})?$")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*://")
 
 _S, _A, _N = SOURCES, AUTH, NETWORK
+
+
+# The kinds' keys the checker reads into SourceConfig's own fields; any other is an option.
+_FIELDS = ("private", "items", "fields", "values", "next", "encoding")
+
+
+def _default_refresh_minutes(kind: str | None) -> float:
+    """The interval when the config names none: the kind's (a folder: 5 s), else 15 minutes."""
+    declared = KINDS.get(kind or "")
+    minutes = declared.refresh_minutes if declared is not None else None
+    return SourceConfig.refresh_minutes if minutes is None else minutes
 
 
 @functools.cache
@@ -352,7 +362,7 @@ class Checker(Reader):
                     url=url or "",
                     location=location or "",
                     match=match,
-                    refresh_minutes=refresh or default_refresh_minutes(kind or ""),
+                    refresh_minutes=refresh or _default_refresh_minutes(kind),
                     private=private or SourceConfig.private,
                     auth=auth,
                     max_size_mb=max_size,
@@ -363,6 +373,7 @@ class Checker(Reader):
                     encoding=encoding,
                     names=names,
                     verify=verify is not False,
+                    options=self.options(entry, path, kind),
                 )
             )
         return tuple(out)
@@ -417,7 +428,7 @@ class Checker(Reader):
     def connector_scope(
         self, entry: Mapping[str, Any], path: KeyPath, kind: str | None, role: str | None
     ) -> None:
-        """Keys that this kind does not read (a warning), and roles a folder cannot serve."""
+        """Keys that this kind does not read (a warning), and roles it cannot serve."""
         if kind is None:
             return
         for key in _S:
@@ -425,8 +436,19 @@ class Checker(Reader):
             if key.kinds and key.name != "private" and key.name in entry and kind not in key.kinds:
                 message = self.say("only_for_kind", key=key.name, kinds=", ".join(key.kinds))
                 self.report(path + (key.name,), message, severity="warning")
-        if kind == "folder" and role is not None and role != "notices":
-            self.report(path + ("role",), self.say("folder_role", value=role))
+        roles = KINDS[kind].roles
+        if role is not None and role not in roles:
+            titles = self.say("list_and").join(self.say(f"role_{name}") for name in roles)
+            either = self.say("list_or").join(f'"{name}"' for name in roles)
+            message = self.say("kind_role", kind=kind, titles=titles, roles=either, value=role)
+            self.report(path + ("role",), message)
+
+    def options(self, entry: Mapping[str, Any], path: KeyPath, kind: str | None) -> dict[str, Any]:
+        """The kind's own keys that SourceConfig has no field for, read as their spec says."""
+        declared = KINDS.get(kind or "")
+        own = [key.name for key in declared.keys] if declared is not None else []
+        values = {name: self.get(entry, path, _S[name]) for name in own if name not in _FIELDS}
+        return {name: value for name, value in values.items() if value is not None}
 
     def encoding(self, entry: Mapping[str, Any], path: KeyPath) -> str:
         value: str | None = self.get(entry, path, _S["encoding"])
@@ -441,7 +463,7 @@ class Checker(Reader):
             text_codec = False
         if not text_codec:  # rot13, base64 …: codecs, but not a file's character set
             message = self.say("unknown_encoding", value=value)
-            self.report(path + ("encoding",), message + self.hint(name, ENCODING_NAMES))
+            self.report(path + ("encoding",), message + self.hint(name, _S["encoding"].examples))
             return SourceConfig.encoding
         return name
 

@@ -53,7 +53,11 @@ _REQUIRED = "**必須** required"
 
 
 def _meaning(key: Key) -> str:
+    """The key's doc; a key only some source kinds read starts with their names."""
     ja, en = key.doc
+    if key.kinds:
+        ja = "・".join(f"`{kind}`" for kind in key.kinds) + " のみ。" + ja
+        en = ", ".join(key.kinds) + " only: " + en
     return f"{ja}<br>{en}"
 
 

@@ -1,5 +1,5 @@
 """The config as the rest of the program sees it: frozen dataclasses, their defaults and the
-fixed sets of words (kinds, roles, modes) the keys take.
+fixed sets of words (roles, modes) the keys take. The source kinds are signage.sources'.
 """
 
 from __future__ import annotations
@@ -10,13 +10,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, time
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from signage.errors import FetchError
 from signage.model import ABSENCE_KINDS, PRIORITIES
 from signage.panels import PANELS
 
-SOURCE_KINDS: tuple[str, ...] = ("ics", "json", "csv", "folder")
 PANEL_KINDS: tuple[str, ...] = tuple(kind.name for kind in PANELS)
 PRIVATE_MODES: tuple[str, ...] = ("neutral", "hide")
 # How people (staff out, pupils absent) are named on screen: in full, family name, not at all.
@@ -44,8 +44,6 @@ FIELD_NAMES: tuple[str, ...] = tuple(
 )
 # Fields whose values must end as one of ours; `values` maps the vendor's words onto them.
 VALUE_CHOICES: dict[str, tuple[str, ...]] = {"priority": PRIORITIES, "kind": ABSENCE_KINDS}
-# A shared folder is local and cheap to look at: new files show within seconds.
-_DEFAULT_REFRESH_MINUTES: dict[str, float] = {"folder": 5 / 60}
 
 KeyPath = tuple[str | int, ...]
 
@@ -145,6 +143,9 @@ class SourceConfig:
     # False only by an explicit `verify = false`: TLS certificates of this source are not
     # checked (loud: a warning in `check`, in the log at every start). See signage.network.
     verify: bool = True
+    # The values of the kind's own keys that have no field above (signage.sources.kind), as
+    # read by their spec: a new kind's keys reach its source without a field of their own.
+    options: Mapping[str, Any] = field(default_factory=dict, hash=False)
 
     @property
     def is_remote(self) -> bool:
@@ -155,11 +156,6 @@ def proxy_schemes() -> tuple[str, ...]:
     """Proxy URL schemes this installation can use: SOCKS only with httpx's socksio extra."""
     socks = ("socks5", "socks5h") if importlib.util.find_spec("socksio") else ()
     return ("http", "https", *socks)
-
-
-def default_refresh_minutes(kind: str) -> float:
-    """The interval when the config names none: 15 minutes, 5 seconds for a folder."""
-    return _DEFAULT_REFRESH_MINUTES.get(kind, SourceConfig.refresh_minutes)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,8 @@ from typing import Any
 
 from signage.config.model import FIELD_NAMES, VALUE_CHOICES, WEEKDAYS
 from signage.config.spec import DAY_NAMES, FIELD_HELP, TOP, Key, Table
+from signage.model import ROLES
+from signage.sources import KINDS
 
 __all__ = ["build_schema", "schema_json"]
 
@@ -155,15 +157,27 @@ _RULES: dict[str, Schema] = {
             },
         ],
     },
-    "sources": {
-        "allOf": [
-            {
-                "if": {"properties": {"kind": {"const": "folder"}}, "required": ["kind"]},
-                "then": {"properties": {"role": {"const": "notices"}}},
-            }
-        ]
-    },
 }
+
+
+def _kinds_roles() -> Schema:
+    """The roles of a kind that cannot serve them all (a folder: notices)."""
+    rules = [
+        {
+            "if": {"properties": {"kind": {"const": kind.name}}, "required": ["kind"]},
+            "then": {"properties": {"role": _one_of(kind.roles)}},
+        }
+        for kind in KINDS.values()
+        if set(ROLES) - set(kind.roles)
+    ]
+    return {"allOf": rules} if rules else {}
+
+
+def _one_of(words: tuple[str, ...]) -> Schema:
+    return {"const": words[0]} if len(words) == 1 else {"enum": list(words)}
+
+
+_RULES["sources"] = _kinds_roles()
 
 
 def build_schema() -> Schema:

@@ -4,28 +4,29 @@ its help in Japanese and English, and how configs/README.md shows it.
 From this the checker (`check`) takes its generic part (types, choices, limits, patterns,
 unknown keys), `signage schema` (`schema`) its properties, the central layers (signage.central)
 which keys are paths, and `docs` the README's key tables. Rules between keys (on with off, a
-source's url by its kind, auth's env or file) stay as code in `check`.
+source's url by its kind, auth's env or file) stay as code in `check`. A source kind declares
+its own keys in its module; `SOURCES` takes them from the registry (signage.sources.KINDS).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import replace
 from typing import Any
 
+from signage.config.keys import Key, Table
 from signage.config.model import (
     AUTH_TYPES,
     LANGUAGES,
     NAME_MODES,
     PANEL_KINDS,
-    PRIVATE_MODES,
-    SOURCE_KINDS,
     TRUST_MODES,
     WEEKDAYS,
     KeyPath,
 )
 from signage.model import ROLES
+from signage.sources import KINDS
 
 __all__ = [
     "CENTRAL_KEYS",
@@ -33,6 +34,7 @@ __all__ = [
     "AUTH",
     "SECTIONS",
     "SOURCES",
+    "SOURCE_KINDS",
     "TOP",
     "Key",
     "Table",
@@ -40,72 +42,10 @@ __all__ = [
 ]
 
 ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-DOTTED_PATH = re.compile(r"^[^.]+(\.[^.]+)*$")
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 HOLIDAY_MODES: tuple[str, ...] = ("off", "on")
-ENCODING_NAMES = ("auto", "utf-8", "utf-8-sig", "cp932", "shift_jis", "euc-jp", "iso-2022-jp")
-# Source kinds that read the connector keys (fields, values).
-_CONNECTORS = ("json", "csv", "folder")
-
-
-@dataclass(frozen=True)
-class Key:
-    """One key of a table.
-
-    `type` is text, integer, number, boolean, time, date (an array item), array, table or
-    tables (an array of tables). A number's `minimum` is exclusive (> 0), an integer's
-    inclusive. `required` keys must be written; `merged_only`: a layer of a central config may
-    leave it to a base layer. `path`: "file" (a local file) or "location" (a URL or a local
-    path), relative to the file that wrote it. `kinds`: the source kinds that read it (a
-    warning elsewhere). `help` is the short ja/en description (schema, editors); `doc`,
-    `shown_type`, `default` and `example` are the README's columns.
-    """
-
-    name: str
-    type: str
-    help: tuple[str, str] = ("", "")
-    doc: tuple[str, str] = ("", "")
-    shown_type: str = ""
-    default: str = ""
-    example: str = ""
-    required: bool = False
-    merged_only: bool = False
-    empty_ok: bool = False  # text: "" is a value (else "empty_value")
-    strip: bool = False  # text: read without surrounding blanks
-    choices: tuple[str, ...] = ()
-    bad_choice: str = ""  # message for a value not among the choices
-    any_case: bool = False  # a choice read in any case, never quoted back (it may be a token)
-    minimum: int | None = None
-    pattern: re.Pattern[str] | None = None
-    bad_pattern: str = ""  # message for a value that does not match
-    path: str | None = None
-    kinds: tuple[str, ...] = ()
-    item: Key | None = None  # array: each element
-    min_items: int = 0
-    table: Table | None = None  # table, tables: its keys
-    examples: tuple[str, ...] = ()  # schema: values an editor may offer
-    schema_pattern: str | None = None  # schema: a pattern for text the checker parses in code
-
-
-@dataclass(frozen=True)
-class Table:
-    """The keys of a table, in the order the checker lists them ("known: …")."""
-
-    name: str
-    keys: tuple[Key, ...]
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        return tuple(key.name for key in self.keys)
-
-    def __iter__(self) -> Iterator[Key]:
-        return iter(self.keys)
-
-    def __getitem__(self, name: str) -> Key:
-        for key in self.keys:
-            if key.name == name:
-                return key
-        raise KeyError(name)
+# The source kinds, from their registry (signage.sources), in its order.
+SOURCE_KINDS: tuple[str, ...] = tuple(KINDS)
 
 
 # How a weekday may be written (`days`): mon, Monday, 月, 月曜, 月曜日 (any case).
@@ -682,8 +622,48 @@ NETWORK = Table(
     ),
 )
 
-SOURCES = Table(
-    "sources",
+# --- [[sources]]: every source's keys, and the keys each kind declares (signage.sources) ---------
+
+# Where the kinds' keys stand among every source's (the README's rows, the schema, "known: …"):
+# before `names`; `private` (ics) before `auth`, where it has always stood.
+_KIND_KEYS_BEFORE = "names"
+_BEFORE = {"private": "auth"}
+
+
+def _kind_keys() -> tuple[Key, ...]:
+    """The keys the kinds declare, once each (a key several kinds list is one `Key`), in the
+    registry's order, each with the kinds that read it (`Key.kinds`)."""
+    keys: dict[str, Key] = {}
+    for kind in KINDS.values():
+        for key in kind.keys:
+            if keys.setdefault(key.name, key) is not key:
+                raise ValueError(f"kinds declare two different keys named {key.name!r}")
+    return tuple(
+        replace(key, kinds=tuple(kind.name for kind in KINDS.values() if key in kind.keys))
+        for key in keys.values()
+    )
+
+
+def _sources(common: tuple[Key, ...], own: tuple[Key, ...]) -> Table:
+    keys = list(common)
+    for key in own:
+        before = _BEFORE.get(key.name, _KIND_KEYS_BEFORE)
+        keys.insert([k.name for k in keys].index(before), key)
+    return Table("sources", tuple(keys))
+
+
+def _kinds_doc() -> tuple[str, str]:
+    """The `kind` row of the README: each kind with its title."""
+    ja = "、".join(f"`{kind.name}`（{kind.title[0]}）" for kind in KINDS.values())
+    en = ", ".join(f"`{kind.name}` ({kind.title[1]})" for kind in KINDS.values())
+    link = "#コネクター--connectors-json-csv-folder"
+    return (
+        f"データの形式: {ja}。コネクターは[下の説明]({link})。",
+        f"Format of the data: {en}; see [Connectors]({link}).",
+    )
+
+
+SOURCES = _sources(
     (
         Key(
             "id",
@@ -712,16 +692,7 @@ SOURCES = Table(
                 "データの形式（必須）",
                 "Format (required)",
             ),
-            doc=(
-                (
-                    "データの形式: `ics`（iCalendar）、`json`・`csv`・`folder`（[コネクター](#コ"
-                    "ネクター--connectors-json-csv-folder)）。"
-                ),
-                (
-                    "Format of the data: `ics`, or a [connector](#コネクター--connectors-json-cs"
-                    "v-folder) `json`, `csv`, `folder`."
-                ),
-            ),
+            doc=_kinds_doc(),
             shown_type="文字列 text",
             example='`"ics"`',
             required=True,
@@ -830,31 +801,6 @@ SOURCES = Table(
             minimum=0,
         ),
         Key(
-            "private",
-            "text",
-            help=(
-                "非公開の予定: neutral は伏せて表示、hide は出さない",
-                "Private events",
-            ),
-            doc=(
-                (
-                    "`ics` のみ。非公開（`CLASS:PRIVATE`/`CONFIDENTIAL`）の予定を `neutral` = 「"
-                    "予定あり」とだけ表示、`hide` = 表示しない。`ics` 以外に書くと**警告**（効果"
-                    "なし）。"
-                ),
-                (
-                    "ics only: how private events show — `neutral` as 「予定あり」 without detai"
-                    "ls, `hide` not at all. A **warning** on other kinds."
-                ),
-            ),
-            shown_type='`"neutral"` \\| `"hide"`',
-            default='`"neutral"`',
-            example='`"hide"`',
-            choices=PRIVATE_MODES,
-            bad_choice="bad_private",
-            kinds=("ics",),
-        ),
-        Key(
             "auth",
             "table",
             help=(
@@ -903,108 +849,6 @@ SOURCES = Table(
             minimum=0,
         ),
         Key(
-            "items",
-            "text",
-            help=(
-                "JSON の中の一覧の場所（data.notices）",
-                "Dotted path to the list",
-            ),
-            doc=(
-                (
-                    "`json` のみ。一覧がある場所（`data.notices` のように「.」でつなぐ）。[json]"
-                    "(#json-web-api-やファイル--a-web-api-or-a-file)。"
-                ),
-                "json only: dotted path to the list in the document.",
-            ),
-            shown_type="文字列 text",
-            default="下の説明 / see below",
-            example='`"data.notices"`',
-            pattern=DOTTED_PATH,
-            bad_pattern="bad_dotted_path",
-            strip=True,
-            kinds=("json",),
-        ),
-        Key(
-            "fields",
-            "table",
-            help=(
-                "項目名の対応（こちら = システム）",
-                "Our field = the system's name",
-            ),
-            doc=(
-                (
-                    "`json`・`csv`・`folder`。こちらの項目名 = システムの項目名（列見出し・キー"
-                    "）。[共通](#共通項目名値日付--common-fields-values-dates)。"
-                ),
-                "Our field name = the system's name (column header or key).",
-            ),
-            shown_type="表 table",
-            default="そのまま / our names",
-            example='`{ title = "件名", body = "本文" }`',
-            kinds=_CONNECTORS,
-        ),
-        Key(
-            "values",
-            "table",
-            help=(
-                "値の対応（システムの値 = こちら）",
-                "The system's word = ours",
-            ),
-            doc=(
-                (
-                    '`json`・`csv`・`folder`。項目ごとに、システムの値 = こちらの値（`"重要" = "'
-                    'urgent"`）。'
-                ),
-                "Per field, the system's word = ours.",
-            ),
-            shown_type="表 table",
-            default="日本語の既定あり / built-in Japanese words",
-            example='`{ priority = { "A" = "urgent" } }`',
-            kinds=_CONNECTORS,
-        ),
-        Key(
-            "next",
-            "text",
-            help=(
-                "次のページの URL の場所",
-                "Dotted path to the next page's URL",
-            ),
-            doc=(
-                "`json` の URL のみ。次のページの URL が入っている場所（`links.next` など）。",
-                "json over http(s) only: dotted path to the next page's URL.",
-            ),
-            shown_type="文字列 text",
-            default="なし / none",
-            example='`"links.next"`',
-            pattern=DOTTED_PATH,
-            bad_pattern="bad_dotted_path",
-            strip=True,
-            kinds=("json",),
-        ),
-        Key(
-            "encoding",
-            "text",
-            help=(
-                "CSV の文字コード（auto, utf-8, cp932 …）",
-                "CSV encoding",
-            ),
-            doc=(
-                (
-                    '`csv` のみ。`"auto"` は UTF-8（BOM 有無とも）か Shift_JIS（CP932）を自動で'
-                    '判別。`"cp932"`・`"utf-8"` なども可（`"shift_jis"` は CP932 として読む）。'
-                ),
-                (
-                    'csv only: `"auto"` tells UTF-8 (with or without BOM) from CP932; or a codec'
-                    ' name (`"shift_jis"` reads as CP932).'
-                ),
-            ),
-            shown_type="文字列 text",
-            default='`"auto"`',
-            example='`"cp932"`',
-            examples=ENCODING_NAMES,
-            kinds=("csv",),
-        ),
-        Key(
             "names",
             "text",
             help=(
@@ -1051,6 +895,7 @@ SOURCES = Table(
             example="`false`",
         ),
     ),
+    _kind_keys(),
 )
 
 PANELS = Table(

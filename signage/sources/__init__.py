@@ -1,28 +1,32 @@
-"""Source kinds, one module each. `make_source` is the only way to build one."""
+"""Source kinds, one module each, and their registry: one line per kind.
+
+The config's spec, checker, `signage schema` and the README's key tables take the kinds'
+names, roles and keys from `KINDS`. `make_source` is the only way to build a source.
+"""
 
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
 from signage.clock import Clock
-from signage.config import SOURCE_KINDS, SourceConfig
+from signage.config.model import SourceConfig
+from signage.sources import csv_table, folder, ics, json_api
 from signage.sources.base import Parsed, Source
-from signage.sources.csv_table import CsvSource
-from signage.sources.folder import FolderSource
-from signage.sources.ics import IcsSource
-from signage.sources.json_api import JsonSource
+from signage.sources.kind import Kind
 
-KINDS: dict[str, type[Source]] = {
-    "ics": IcsSource,
-    "json": JsonSource,
-    "csv": CsvSource,
-    "folder": FolderSource,
+KINDS: dict[str, Kind] = {
+    kind.name: kind
+    for kind in (
+        ics.KIND,
+        json_api.KIND,
+        csv_table.KIND,
+        folder.KIND,
+    )
 }
-assert tuple(KINDS) == SOURCE_KINDS, "config.SOURCE_KINDS lists the kinds the checker accepts"
 
 
 def make_source(config: SourceConfig, tz: ZoneInfo, clock: Clock | None = None) -> Source:
-    return KINDS[config.kind](config, tz, clock)
+    return KINDS[config.kind].source(config, tz, clock)
 
 
-__all__ = ["KINDS", "Parsed", "Source", "make_source"]
+__all__ = ["KINDS", "Kind", "Parsed", "Source", "make_source"]

@@ -10,15 +10,17 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-import httpx
-
 from signage.clock import Clock, SystemClock
-from signage.config import SourceConfig
-from signage.fetch import Fetched, fetch
+from signage.config.model import SourceConfig
 from signage.model import Item
-from signage.network import client_for
+
+if TYPE_CHECKING:
+    import httpx
+
+    from signage.fetch import Fetched
 
 MAX_BYTES = 20 * 1024 * 1024  # default limit: a larger feed is refused, memory stays bounded
 _RAISE = " (raise max_size_mb for this source if the feed really is this large)"
@@ -59,7 +61,11 @@ class Source(ABC):
         validators: Mapping[str, str] | None = None,
     ) -> Fetched:
         """The source's URL or file (conditionally, with `validators`), or another URL of the
-        same source (a further page), with the source's client, credentials and size limit."""
+        same source (a further page), with the source's client, credentials and size limit.
+        httpx is imported here, where the work is, so that reading the kinds stays light."""
+        from signage.fetch import fetch
+        from signage.network import client_for
+
         return await fetch(
             client_for(client, self.config),  # verify = false: the unverified client
             self.config.location if url is None else url,

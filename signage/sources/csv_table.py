@@ -14,11 +14,13 @@ import io
 from datetime import datetime
 from typing import Any
 
-from signage.config import ROLE_FIELDS
+from signage.config.keys import Key
+from signage.config.model import ROLE_FIELDS
 from signage.errors import ParseError
 from signage.model import Item
 from signage.sources.base import Parsed, Source
-from signage.sources.fields import Mapper, normalise
+from signage.sources.fields import FIELDS, VALUES, Mapper, normalise
+from signage.sources.kind import Kind
 
 # What the admin means by "Shift_JIS": Windows writes CP932, its superset (①, ㈱, 髙 …).
 _CP932_ALIASES = {"shift_jis", "shift-jis", "sjis", "s_jis", "x-sjis", "ms_kanji", "cp932"}
@@ -119,3 +121,31 @@ def _cell(record: Any, name: str) -> Any:
 
 def _described(column: str, name: str) -> str:
     return f'"{column}"' if column == name else f'"{column}" ({name})'
+
+
+ENCODING_NAMES = ("auto", "utf-8", "utf-8-sig", "cp932", "shift_jis", "euc-jp", "iso-2022-jp")
+ENCODING = Key(
+    "encoding",
+    "text",
+    help=(
+        "CSV の文字コード（auto, utf-8, cp932 …）",
+        "CSV encoding",
+    ),
+    doc=(
+        (
+            '`"auto"` は UTF-8（BOM 有無とも）か Shift_JIS（CP932）を自動で判別。`"cp932"`・`"u'
+            'tf-8"` なども可（`"shift_jis"` は CP932 として読む）。'
+        ),
+        (
+            '`"auto"` tells UTF-8 (with or without BOM) from CP932; or a codec name (`"shift_ji'
+            's"` reads as CP932).'
+        ),
+    ),
+    shown_type="文字列 text",
+    default='`"auto"`',
+    example='`"cp932"`',
+    examples=ENCODING_NAMES,
+)
+KIND = Kind(
+    "csv", ("書き出したファイル", "exported tables"), CsvSource, keys=(FIELDS, VALUES, ENCODING)
+)

@@ -15,7 +15,8 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from signage.config import VALUE_CHOICES, SourceConfig
+from signage.config.keys import Key
+from signage.config.model import VALUE_CHOICES, SourceConfig
 from signage.match import matches
 from signage.messages import screen
 from signage.model import Absence, Event, Item, Notice
@@ -328,3 +329,40 @@ def _span(
     if end < start:  # type: ignore[operator]
         raise ValueError("the end is before the start")
     return start, end
+
+
+# --- The connectors' keys (json, csv, folder list them) ----------------------------------------
+
+FIELDS = Key(
+    "fields",
+    "table",
+    help=(
+        "項目名の対応（こちら = システム）",
+        "Our field = the system's name",
+    ),
+    doc=(
+        (
+            "こちらの項目名 = システムの項目名（列見出し・キー）。[共通](#共通項目名値日付--co"
+            "mmon-fields-values-dates)。"
+        ),
+        "our field name = the system's name (column header or key).",
+    ),
+    shown_type="表 table",
+    default="そのまま / our names",
+    example='`{ title = "件名", body = "本文" }`',
+)
+VALUES = Key(
+    "values",
+    "table",
+    help=(
+        "値の対応（システムの値 = こちら）",
+        "The system's word = ours",
+    ),
+    doc=(
+        '項目ごとに、システムの値 = こちらの値（`"重要" = "urgent"`）。',
+        "per field, the system's word = ours.",
+    ),
+    shown_type="表 table",
+    default="日本語の既定あり / built-in Japanese words",
+    example='`{ priority = { "A" = "urgent" } }`',
+)

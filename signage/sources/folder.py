@@ -18,17 +18,19 @@ import os
 import time
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
-import httpx
-
 from signage.clock import Clock
-from signage.config import SourceConfig
+from signage.config.model import SourceConfig
 from signage.errors import FetchError, ParseError
 from signage.model import Item
 from signage.sources.base import Parsed, Source
-from signage.sources.fields import Mapper, normalise
+from signage.sources.fields import FIELDS, VALUES, Mapper, normalise
+from signage.sources.kind import Kind
+
+if TYPE_CHECKING:
+    import httpx
 
 SUFFIXES = (".txt", ".md")
 FILE_LIMIT = 1024 * 1024  # a notice is short; a bigger file is skipped with a warning
@@ -210,3 +212,14 @@ def _record(
     if "posted" not in record and "mtime" in entry:
         record["posted"] = datetime.fromtimestamp(float(entry["mtime"]), tz).isoformat()
     return record, notes
+
+
+# Local and cheap to look at: new files show within seconds.
+KIND = Kind(
+    "folder",
+    ("共有フォルダーのファイル", "files in a shared folder"),
+    FolderSource,
+    roles=("notices",),
+    keys=(FIELDS, VALUES),
+    refresh_minutes=5 / 60,
+)

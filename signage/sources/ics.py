@@ -5,17 +5,19 @@ from __future__ import annotations
 import logging
 import re
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import icalendar
-import recurring_ical_events
-import x_wr_timezone
-
+from signage.config.keys import Key
+from signage.config.model import PRIVATE_MODES
 from signage.errors import ParseError
 from signage.match import matches
 from signage.messages import screen
 from signage.model import Event, Item
 from signage.sources.base import Parsed, Source
+from signage.sources.kind import Kind
+
+if TYPE_CHECKING:
+    import icalendar
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +28,11 @@ DAYS_AHEAD = 120
 
 class IcsSource(Source):
     def parse(self, raw: bytes, now: datetime) -> Parsed:
+        # Imported here, where the work is: `signage check` reads the kinds without them.
+        import icalendar
+        import recurring_ical_events
+        import x_wr_timezone
+
         try:
             text = raw.decode("utf-8-sig")
         except UnicodeDecodeError:
@@ -120,6 +127,8 @@ def _repair(calendar: icalendar.Calendar) -> list[str]:
       icalendar decodes it as midnight in that zone, which shows an all-day event as a timed one
       (on the previous day for a zone west of the school's). Keep such values dates.
     """
+    import icalendar
+
     warnings: list[str] = []
     kept = []
     for component in calendar.subcomponents:
@@ -200,3 +209,29 @@ def _sort_key(item: Item, tz: Any) -> tuple[datetime, str]:
     if not isinstance(start, datetime):
         start = datetime.combine(start, time.min, tzinfo=tz)
     return start, item.title
+
+
+PRIVATE = Key(
+    "private",
+    "text",
+    help=(
+        "非公開の予定: neutral は伏せて表示、hide は出さない",
+        "Private events",
+    ),
+    doc=(
+        (
+            "非公開（`CLASS:PRIVATE`/`CONFIDENTIAL`）の予定を `neutral` = 「予定あり」とだけ表"
+            "示、`hide` = 表示しない。ほかの種類に書くと**警告**（効果なし）。"
+        ),
+        (
+            "how private events show — `neutral` as 「予定あり」 without details, `hide` not at"
+            " all. A **warning** on other kinds."
+        ),
+    ),
+    shown_type='`"neutral"` \\| `"hide"`',
+    default='`"neutral"`',
+    example='`"hide"`',
+    choices=PRIVATE_MODES,
+    bad_choice="bad_private",
+)
+KIND = Kind("ics", ("iCalendar", "iCalendar"), IcsSource, keys=(PRIVATE,))

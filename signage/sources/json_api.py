@@ -10,16 +10,19 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
-
+from signage.config.keys import Key
 from signage.errors import FetchError, ParseError
-from signage.fetch import safe_url
 from signage.model import Item
 from signage.sources.base import Parsed, Source
-from signage.sources.fields import Mapper, dig
+from signage.sources.fields import FIELDS, VALUES, Mapper, dig
+from signage.sources.kind import Kind
+
+if TYPE_CHECKING:
+    import httpx
 
 MAX_PAGES = 50
 # Joins the pages of one fetch into the bytes `parse` gets (and the disk cache keeps).
@@ -36,6 +39,10 @@ class JsonSource(Source):
     async def _fetch_pages(self, client: httpx.AsyncClient, next_path: str) -> bytes:
         """Every page, following the next link. Unconditional: page 1 unchanged (304) says
         nothing about page 2."""
+        import httpx
+
+        from signage.fetch import safe_url
+
         url = self.config.location
         first = (await self.get(client)).body
         if first is None:
@@ -49,7 +56,7 @@ class JsonSource(Source):
             url = str(httpx.URL(url).join(link.strip()))
             if url in seen:  # a server that links back: we have every page already
                 break
-            if not _same_origin(url, self.config.location):
+            if not _same_origin(httpx.URL(url), httpx.URL(self.config.location)):
                 raise FetchError(
                     f"the next page link of {safe_url(self.config.location)} leads to another "
                     f"server ({safe_url(url)}); not followed, so the credentials stay with it"
@@ -127,6 +134,53 @@ def _keys(document: Any) -> str:
     return ""
 
 
-def _same_origin(url: str, base: str) -> bool:
-    a, b = httpx.URL(url), httpx.URL(base)
+def _same_origin(a: httpx.URL, b: httpx.URL) -> bool:
     return (a.scheme, a.host, a.port) == (b.scheme, b.host, b.port)
+
+
+DOTTED_PATH = re.compile(r"^[^.]+(\.[^.]+)*$")
+ITEMS = Key(
+    "items",
+    "text",
+    help=(
+        "JSON の中の一覧の場所（data.notices）",
+        "Dotted path to the list",
+    ),
+    doc=(
+        (
+            "一覧がある場所（`data.notices` のように「.」でつなぐ）。[json](#json-web-api-やファイ"
+            "ル--a-web-api-or-a-file)。"
+        ),
+        "dotted path to the list in the document.",
+    ),
+    shown_type="文字列 text",
+    default="下の説明 / see below",
+    example='`"data.notices"`',
+    pattern=DOTTED_PATH,
+    bad_pattern="bad_dotted_path",
+    strip=True,
+)
+NEXT = Key(
+    "next",
+    "text",
+    help=(
+        "次のページの URL の場所",
+        "Dotted path to the next page's URL",
+    ),
+    doc=(
+        "URL のとき、次のページの URL が入っている場所（`links.next` など）。",
+        "over http(s), dotted path to the next page's URL.",
+    ),
+    shown_type="文字列 text",
+    default="なし / none",
+    example='`"links.next"`',
+    pattern=DOTTED_PATH,
+    bad_pattern="bad_dotted_path",
+    strip=True,
+)
+KIND = Kind(
+    "json",
+    ("Web API やファイル", "a web API or a file"),
+    JsonSource,
+    keys=(ITEMS, FIELDS, VALUES, NEXT),
+)

@@ -1,0 +1,32 @@
+"""What a source kind declares about itself, beside the class that fetches and parses it.
+
+The registry (`signage.sources.KINDS`) lists one `Kind` per module; the config's spec, the
+checker, `signage schema` and the README's key tables take the kinds' names, roles and keys
+from it, so a new kind is its own module plus one line there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from signage.config.keys import Key
+from signage.model import ROLES
+
+if TYPE_CHECKING:
+    from signage.sources.base import Source
+
+
+@dataclass(frozen=True)
+class Kind:
+    """`name` is the config's `kind = "…"`; `title` (ja, en) names it in docs and editors.
+    `roles`: the roles it can serve (another is an error in `check`). `keys`: the keys it reads
+    beyond every source's; a key several kinds read is one `Key` they all list.
+    `refresh_minutes`: its interval when the config names none (None: every source's)."""
+
+    name: str
+    title: tuple[str, str]
+    source: type[Source]
+    roles: tuple[str, ...] = ROLES
+    keys: tuple[Key, ...] = ()
+    refresh_minutes: float | None = None
