@@ -4,10 +4,13 @@ back off with jitter on failure, log a change of state once (failing, recovered)
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import random
+import threading
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import TypeVar
 
 import httpx
 
@@ -18,6 +21,8 @@ from signage.sources import Source
 from signage.store import Store
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 FIRST_RETRY = 30.0  # seconds; doubles on each failure, capped at the refresh interval
 LONGEST_WAIT = 6 * 3600.0  # a Retry-After beyond this is taken as this
@@ -93,10 +98,9 @@ class Poller:
 
     async def _apply(self, raw: bytes, at: datetime, save: bool) -> None:
         """Parse off the UI thread, then publish (and keep on disk)."""
-        loop = asyncio.get_running_loop()
         try:
-            parsed = await loop.run_in_executor(None, self.source.parse, raw, self.clock.now())
-        except SourceError:
+            parsed = await in_daemon_thread(self.source.read, raw, self.clock.now())
+        except BaseException:
             # Else the server's 304 for this refused body would pass for good news.
             self.source.forget_validators()
             raise
@@ -132,3 +136,28 @@ class Poller:
         while True:
             await self.refresh()
             await asyncio.sleep(self.next_delay())
+
+
+async def in_daemon_thread(function: Callable[..., T], *args: object) -> T:
+    """`function(*args)` in a thread of its own that never holds up the process's exit: the
+    default executor's threads are joined at exit, so one stuck parse would outlive SIGTERM."""
+    loop = asyncio.get_running_loop()
+    future: asyncio.Future[T] = loop.create_future()
+
+    def settle(outcome: Callable[[], None]) -> None:
+        if not future.done():
+            outcome()
+
+    def work() -> None:
+        try:
+            result = function(*args)
+        except BaseException as exc:  # handed to the awaiting task, not lost in the thread
+            error = exc
+            call = lambda: settle(lambda: future.set_exception(error))  # noqa: E731
+        else:
+            call = lambda: settle(lambda: future.set_result(result))  # noqa: E731
+        with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits for it any more
+            loop.call_soon_threadsafe(call)
+
+    threading.Thread(target=work, name=f"parse {function!r:.40}", daemon=True).start()
+    return await future

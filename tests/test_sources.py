@@ -290,9 +290,9 @@ def test_events_outside_the_window_are_left_out() -> None:
         b"",
         b"<!DOCTYPE html><html><body>Proxy login required</body></html>",
         b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;;VALUE=X:\r\nEND:VCALENDAR",
-        "BEGIN:VCALENDAR\r\nX\r\n".encode("utf-16"),
+        "<html>予定表</html>".encode("utf-16"),
     ],
-    ids=["empty", "html", "truncated", "utf16"],
+    ids=["empty", "html", "truncated", "utf16 html"],
 )
 def test_content_that_is_not_icalendar_is_a_parse_error(raw: bytes) -> None:
     with pytest.raises(ParseError) as caught:

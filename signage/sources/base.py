@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from signage.clock import Clock, SystemClock
 from signage.config.model import SourceConfig
+from signage.errors import ParseError
 from signage.model import Item
 
 if TYPE_CHECKING:
@@ -23,6 +24,9 @@ if TYPE_CHECKING:
     from signage.fetch import Fetched
 
 MAX_BYTES = 20 * 1024 * 1024  # default limit: a larger feed is refused, memory stays bounded
+# Items kept per source: more than any panel can show (the bytes cap bounds bytes, not work).
+MAX_ITEMS = {"notices": 300, "absences": 2000}
+MAX_EVENTS = 5000
 _RAISE = " (raise max_size_mb for this source if the feed really is this large)"
 
 
@@ -88,6 +92,29 @@ class Source(ABC):
         """Make the next HTTP fetch unconditional: a 304 must not vouch for a body we refused."""
         self._validators = {}
 
+    @property
+    def max_items(self) -> int:
+        """How many items of this source the screen could use at most."""
+        return MAX_ITEMS.get(self.config.role, MAX_EVENTS)
+
+    def read(self, raw: bytes, now: datetime) -> Parsed:
+        """`parse`, where a document too deep (RecursionError) or too big (MemoryError) to read
+        is a ParseError like any other. (The poller forgets the validators of a body refused for
+        any reason, a bug included, so no 304 vouches for it.)"""
+        try:
+            return self.parse(raw, now)
+        except ParseError:
+            raise
+        except RecursionError:
+            raise ParseError("the content is nested too deeply to read") from None
+        except MemoryError:
+            raise ParseError("the content is too large to read in memory") from None
+
     @abstractmethod
     def parse(self, raw: bytes, now: datetime) -> Parsed:
         """Turn raw bytes into items. Pure and thread-safe; raises ParseError."""
+
+
+def too_many(kept: int, total: int) -> str:
+    """The warning for a source cut to what the screen can show."""
+    return f"{total} items; only the first {kept} are kept (more than the screen can show)"

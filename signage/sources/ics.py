@@ -13,7 +13,8 @@ from signage.errors import ParseError
 from signage.match import matches
 from signage.messages import screen
 from signage.model import Event, Item
-from signage.sources.base import Parsed, Source
+from signage.sources.base import Parsed, Source, too_many
+from signage.sources.ics_read import as_calendar, cap_events, decode, expand, guard_series, load
 from signage.sources.kind import Kind
 
 if TYPE_CHECKING:
@@ -29,31 +30,26 @@ DAYS_AHEAD = 120
 class IcsSource(Source):
     def parse(self, raw: bytes, now: datetime) -> Parsed:
         # Imported here, where the work is: `signage check` reads the kinds without them.
-        import icalendar
-        import recurring_ical_events
         import x_wr_timezone
 
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = raw.decode("utf-8-sig", errors="replace")
-        if "BEGIN:VCALENDAR" not in text[:4096].upper():
-            raise ParseError("not an iCalendar file (no BEGIN:VCALENDAR)")
-        warnings: list[str] = []
+        text, warnings = decode(raw)
+        text = as_calendar(text)
         start, end = self.window(now)
         text = drop_far_singles(text, start, end)
+        # Twice the screen's share: series and their moved occurrences count here as one each.
+        text, total = cap_events(text, 2 * self.max_items, now.astimezone(self.tz).date())
+        if total > 2 * self.max_items:
+            warnings.append(too_many(2 * self.max_items, total).replace("items", "events"))
+        calendar, broken = load(text)
+        warnings.extend(broken)
         try:
-            calendar = icalendar.Calendar.from_ical(text)
             warnings.extend(_repair(calendar))
+            warnings.extend(guard_series(calendar, start, end))
             calendar = x_wr_timezone.to_standard(calendar)
         except Exception as exc:  # icalendar raises bare ValueErrors and worse
             raise ParseError(f"unreadable iCalendar: {exc}") from None
-        try:
-            occurrences = recurring_ical_events.of(calendar, skip_bad_series=True).between(
-                start, end
-            )
-        except Exception as exc:
-            raise ParseError(f"cannot expand recurrences: {exc}") from None
+        occurrences, failed = expand(calendar, start, end)
+        warnings.extend(failed)
         items: list[Item] = []
         for component in occurrences:
             try:
@@ -65,6 +61,9 @@ class IcsSource(Source):
             if event is not None:
                 items.append(event)
         items.sort(key=lambda e: _sort_key(e, self.tz))
+        if len(items) > self.max_items:
+            warnings.append(too_many(self.max_items, len(items)))
+            items = _nearest(items, self.max_items, now, self.tz)
         return Parsed(tuple(items), tuple(warnings))
 
     def window(self, now: datetime) -> tuple[date, date]:
@@ -195,6 +194,15 @@ def drop_far_singles(text: str, start: date, end: date) -> str:
         return found.group(0)
 
     return _VEVENT.sub(keep_or_drop, text)
+
+
+def _nearest(items: list[Item], limit: int, now: datetime, tz: Any) -> list[Item]:
+    """The `limit` events from now on, then the latest past ones; in time order."""
+    future = [e for e in items if _sort_key(e, tz)[0] >= now]
+    past = [e for e in items if _sort_key(e, tz)[0] < now]
+    kept = future[:limit]
+    kept = past[len(past) - (limit - len(kept)) :] + kept if len(kept) < limit else kept
+    return kept
 
 
 def _text(value: object) -> str:
