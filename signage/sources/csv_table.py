@@ -18,7 +18,7 @@ from signage.config.keys import Key
 from signage.config.model import ROLE_FIELDS
 from signage.errors import ParseError
 from signage.model import Item
-from signage.sources.base import Parsed, Source
+from signage.sources.base import Parsed, Source, too_many
 from signage.sources.fields import FIELDS, VALUES, Mapper, normalise
 from signage.sources.kind import Kind
 
@@ -48,6 +48,7 @@ class CsvSource(Source):
         self._check_header(mapper, columns, header, warnings)
         today = now.astimezone(self.tz).date()
         items: list[Item] = []
+        rows = 0  # beyond what the screen can show
         line = reader.line_num
         while True:
             start = line + 1
@@ -60,6 +61,9 @@ class CsvSource(Source):
                 break
             if not any(cell.strip() for cell in row):
                 continue
+            if len(items) >= self.max_items:
+                rows += 1  # counted for the warning, not read
+                continue
             record = dict(zip(columns, row, strict=False))
             try:
                 item = mapper.item(record, today)
@@ -68,6 +72,8 @@ class CsvSource(Source):
                 continue
             if item is not None:
                 items.append(item)
+        if rows:
+            warnings.append(too_many(len(items), len(items) + rows))
         return Parsed(tuple(items), tuple(warnings))
 
     def _decode(self, raw: bytes) -> tuple[str, list[str]]:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from signage.config.keys import Key
 from signage.errors import FetchError, ParseError
 from signage.model import Item
-from signage.sources.base import Parsed, Source
+from signage.sources.base import Parsed, Source, too_many
 from signage.sources.fields import FIELDS, VALUES, Mapper, dig
 from signage.sources.kind import Kind
 
@@ -83,10 +83,14 @@ class JsonSource(Source):
         today = now.astimezone(self.tz).date()
         items: list[Item] = []
         warnings: list[str] = []
+        seen = 0
         for number, page in enumerate(pages, start=1):
             entries = self._entries(_load(page, number if len(pages) > 1 else 0))
             where = f"page {number}, " if len(pages) > 1 else ""
+            seen += len(entries)
             for index, entry in enumerate(entries, start=1):
+                if len(items) >= self.max_items:
+                    break
                 try:
                     if not isinstance(entry, dict):
                         raise ValueError("not an object")
@@ -96,6 +100,9 @@ class JsonSource(Source):
                     continue
                 if item is not None:
                     items.append(item)
+            del entries  # a page's documents go before the next is read
+        if len(items) >= self.max_items and seen > len(items):
+            warnings.append(too_many(len(items), seen))
         return Parsed(tuple(items), tuple(warnings))
 
     def _entries(self, document: Any) -> list[Any]:
@@ -125,6 +132,9 @@ def _load(page: bytes, number: int) -> Any:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         where = f"page {number}: " if number else ""
         raise ParseError(f"{where}not valid JSON: {exc}") from None
+    except RecursionError:
+        where = f"page {number}: " if number else ""
+        raise ParseError(f"{where}JSON nested too deeply to read") from None
 
 
 def _keys(document: Any) -> str:
