@@ -6,13 +6,15 @@ of bytes that the poller runs off the UI thread.
 
 from __future__ import annotations
 
+import functools
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
+from signage import privacy
 from signage.clock import Clock, SystemClock
 from signage.config.model import SourceConfig
 from signage.model import Item
@@ -35,13 +37,23 @@ class Parsed:
 class Source(ABC):
     """One configured source. Subclasses implement `parse`.
 
-    `clock` tells the time for a Retry-After given as a date (the poller's clock)."""
+    `clock` tells the time for a Retry-After given as a date (the poller's clock).
+
+    Every kind's `parse` is wrapped (below) so that what it returns names people only as the
+    source's `names` allows: the store, the screen, `agenda` and the disk cache see no more."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        parse = cls.__dict__.get("parse")
+        if parse is not None and not getattr(parse, "__isabstractmethod__", False):
+            cls.parse = _shown(parse)  # type: ignore[method-assign]
 
     def __init__(self, config: SourceConfig, tz: ZoneInfo, clock: Clock | None = None) -> None:
         self.config = config
         self.tz = tz
         self.clock = clock or SystemClock()
         self._validators: Mapping[str, str] = {}  # ETag / Last-Modified of the last good body
+        self._deciding = False  # inside a parse that will apply the names decision
 
     @property
     def id(self) -> str:
@@ -91,3 +103,22 @@ class Source(ABC):
     @abstractmethod
     def parse(self, raw: bytes, now: datetime) -> Parsed:
         """Turn raw bytes into items. Pure and thread-safe; raises ParseError."""
+
+
+def _shown(parse: Callable[[Source, bytes, datetime], Parsed]) -> Any:
+    """`parse`, then the names decision of signage.privacy on its items; once, also when a
+    kind's parse calls its parent's (the decision is not meant to be applied twice)."""
+
+    @functools.wraps(parse)
+    def shown(self: Source, raw: bytes, now: datetime) -> Parsed:
+        if self._deciding:
+            return parse(self, raw, now)
+        self._deciding = True
+        try:
+            parsed = parse(self, raw, now)
+        finally:
+            self._deciding = False
+        items = privacy.shown_items(parsed.items, self.config.role, self.config.names)
+        return replace(parsed, items=items)
+
+    return shown

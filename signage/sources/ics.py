@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Set as AbstractSet
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,7 @@ from signage.errors import ParseError
 from signage.match import matches
 from signage.messages import screen
 from signage.model import Event, Item
+from signage.privacy import is_private
 from signage.sources.base import Parsed, Source
 from signage.sources.kind import Kind
 
@@ -22,7 +24,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PRIVATE_TITLE = screen("private_event")
-PRIVATE_CLASSES = {"PRIVATE", "CONFIDENTIAL"}
 DAYS_AHEAD = 120
 
 
@@ -54,10 +55,11 @@ class IcsSource(Source):
             )
         except Exception as exc:
             raise ParseError(f"cannot expand recurrences: {exc}") from None
+        private_series = _private_series(calendar)
         items: list[Item] = []
         for component in occurrences:
             try:
-                event = self._event(component)
+                event = self._event(component, private_series)
             except Exception as exc:
                 uid = component.get("UID", "?")
                 warnings.append(f"skipped event {uid}: {exc}")
@@ -74,7 +76,9 @@ class IcsSource(Source):
         last_month = (first - timedelta(days=1)).replace(day=1)
         return last_month, today + timedelta(days=DAYS_AHEAD)
 
-    def _event(self, component: Any) -> Event | None:
+    def _event(
+        self, component: Any, private_series: AbstractSet[str] = frozenset()
+    ) -> Event | None:
         if str(component.get("STATUS", "")).upper() == "CANCELLED":
             return None
         title = _text(component.get("SUMMARY"))
@@ -82,7 +86,8 @@ class IcsSource(Source):
         description = _text(component.get("DESCRIPTION")) or None
         if not matches(self.config.match, title, location, description):
             return None
-        if str(component.get("CLASS", "")).upper() in PRIVATE_CLASSES:
+        uid = _text(component.get("UID"))
+        if is_private(_values(component, "CLASS"), series_private=uid in private_series):
             if self.config.private == "hide":
                 return None
             title, location, description = PRIVATE_TITLE, None, None
@@ -197,6 +202,26 @@ def drop_far_singles(text: str, start: date, end: date) -> str:
     return _VEVENT.sub(keep_or_drop, text)
 
 
+def _values(component: Any, name: str) -> list[str]:
+    """Every value of a property, however often it is given (two CLASS lines are two)."""
+    value = component.get(name)
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def _private_series(calendar: icalendar.Calendar) -> set[str]:
+    """UIDs of the private series: an override (RECURRENCE-ID) of one stays private whatever
+    it says itself. The series is its VEVENTs without RECURRENCE-ID (any private one counts)."""
+    return {
+        uid
+        for event in calendar.walk("VEVENT")
+        if (uid := _text(event.get("UID")))
+        and "RECURRENCE-ID" not in event
+        and is_private(_values(event, "CLASS"))
+    }
+
+
 def _text(value: object) -> str:
     if value is None:
         return ""
@@ -220,12 +245,14 @@ PRIVATE = Key(
     ),
     doc=(
         (
-            "非公開（`CLASS:PRIVATE`/`CONFIDENTIAL`）の予定を `neutral` = 「予定あり」とだけ表"
-            "示、`hide` = 表示しない。ほかの種類に書くと**警告**（効果なし）。"
+            "非公開の予定（`CLASS` が `PUBLIC` と明示されていないもの: `PRIVATE`・"
+            "`CONFIDENTIAL`・不明な値。非公開の繰り返しの一部も）を `neutral` = 「予定あり」"
+            "とだけ表示、`hide` = 表示しない。ほかの種類に書くと**警告**（効果なし）。"
         ),
         (
-            "how private events show — `neutral` as 「予定あり」 without details, `hide` not at"
-            " all. A **warning** on other kinds."
+            "how private events show (a `CLASS` other than a clear `PUBLIC`: `PRIVATE`,"
+            " `CONFIDENTIAL`, unknown values; every part of a private series) — `neutral` as"
+            " 「予定あり」 without details, `hide` not at all. A **warning** on other kinds."
         ),
     ),
     shown_type='`"neutral"` \\| `"hide"`',
