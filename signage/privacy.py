@@ -25,6 +25,8 @@ from signage.model import Absence, Event, Item
 
 ICAL_PUBLIC = ("PUBLIC",)
 NAMED_ROLES = ("staff_out", "absences")  # the roles whose items name people
+# The longest family name a title's first word is taken for (佐々木, 長谷川; 勅使河原 is rare).
+FAMILY_MAX = 3
 
 
 def is_private(
@@ -32,12 +34,15 @@ def is_private(
 ) -> bool:
     """True unless every value is clearly public (`public`, any case, spaces around ignored).
 
-    No value at all means public, unless the event belongs to a private series (an override
-    inherits its series' class; it never makes one occurrence of a private series public)."""
+    No value at all means public (RFC 5545's default), unless the event belongs to a private
+    series (an override inherits its series' class; it never makes one occurrence of a private
+    series public). An empty value counts as none: Exchange and Thunderbird write `CLASS:` on
+    ordinary events (tests/data/SOURCES.md)."""
     if series_private:
         return True
     allowed = {word.strip().upper() for word in public}
-    return any(str(value).strip().upper() not in allowed for value in values)
+    given = (word for word in (str(value).strip().upper() for value in values) if word)
+    return any(word not in allowed for word in given)
 
 
 def default_names(role: str) -> str:
@@ -71,9 +76,10 @@ def shown_name(person: str, mode: str) -> str:
 def shown_person(event: Event, mode: str) -> tuple[str, str]:
     """(name, reason) as `mode` allows; a reason only beside a name (it may name someone).
 
-    From a title without a person field, `family` takes the first word as the family name;
-    when the rest has more than one word its first may be a given name ("田中 正男 出張"), and
-    nothing tells which, so the reason is left out.
+    From a title without a person field, `family` takes the first word as the family name
+    ("中村 年休"); a first word longer than a family name is usually written ("佐々木陽子 会議")
+    is a full name, so nothing is shown. When the rest has more than one word its first may be
+    a given name ("田中 正男 出張"), and nothing tells which, so the reason is left out.
     """
     person, reason = person_and_reason(event)
     if mode == "full":
@@ -83,6 +89,8 @@ def shown_person(event: Event, mode: str) -> tuple[str, str]:
     if event.person:
         name = shown_name(person, mode)
         return (name, reason) if name else ("", "")
+    if len(person) > FAMILY_MAX:
+        return "", ""
     return person, ("" if " " in reason else reason)
 
 
