@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 from signage.match import matches as matches  # the filter lives where sources may import it
 from signage.messages import screen
 from signage.model import Absence, Event, Item, Notice, Snapshot
+from signage.privacy import person_and_reason as person_and_reason  # decided in one place
+from signage.privacy import shown_name as shown_name
 
 PRIORITY_RANK = {"urgent": 0, "high": 1, "normal": 2}
 
@@ -121,28 +123,6 @@ def in_month(items: Iterable[Item], year: int, month: int, tz: ZoneInfo) -> list
 
 
 # -- Who is out, who is absent ----------------------------------------------------------
-
-
-def person_and_reason(event: Event) -> tuple[str, str]:
-    """("鈴木 一郎", "出張（教育委員会）") from the person field or a title "鈴木 出張（…）"."""
-    if event.person:
-        reason = event.title.removeprefix(event.person).strip() or (event.description or "")
-        return event.person, reason
-    name, _, reason = event.title.replace("\u3000", " ").partition(" ")
-    return name, reason.strip()
-
-
-def shown_name(person: str, mode: str) -> str:
-    """The name as the privacy setting allows: full, family name only, or nothing.
-
-    Family names are taken before the first space ("鈴木 一郎" → "鈴木"); a name written
-    without a space cannot be split safely and is shown whole.
-    """
-    if mode == "none":
-        return ""
-    if mode == "family":
-        return person.replace("\u3000", " ").split(" ")[0]
-    return person
 
 
 @dataclass(frozen=True)

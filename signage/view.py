@@ -5,7 +5,7 @@ Panels only draw a `View`; they never look at sources or the clock themselves.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -101,10 +101,8 @@ def build_view(
         today=tuple(agenda.events_on(events, today, tz)),
         next_day=next_day,
         next_day_events=tuple(agenda.events_on(events, next_day, tz)),
-        staff_out=_staff_out(config, items.get("staff_out", []), today, tz),
-        absences=tuple(
-            _named(config, c) for c in agenda.absence_counts(items.get("absences", []), today)
-        ),
+        staff_out=_staff_out(items.get("staff_out", []), today, tz),
+        absences=tuple(agenda.absence_counts(items.get("absences", []), today)),
         has_absences="absences" in roles.values(),
         week=tuple(
             (day, tuple(agenda.events_on(events, day, tz))) for day in agenda.school_week(today)
@@ -129,19 +127,12 @@ def _visits(items: list[Item], now: datetime, tz: ZoneInfo, target: int) -> Visi
     )
 
 
-def names_mode(config: Config, source_id: str) -> str:
-    """How a source's people are named: colleagues in full, pupils not at all, by default."""
-    for sc in config.sources:
-        if sc.id == source_id:
-            return sc.names or ("none" if sc.role == "absences" else "full")
-    return "none"
-
-
-def _staff_out(config: Config, items: list[Item], today: date, tz: ZoneInfo) -> tuple[OutRow, ...]:
+def _staff_out(items: list[Item], today: date, tz: ZoneInfo) -> tuple[OutRow, ...]:
+    """The rows as the source's parse left them: named only as its `names` allows
+    (signage.privacy decides that once, before the store)."""
     rows = []
     for event in agenda.events_on(items, today, tz):
-        person, reason = agenda.person_and_reason(event)
-        name = agenda.shown_name(person, names_mode(config, event.source))
+        name, reason = agenda.person_and_reason(event)
         rows.append(OutRow(name, reason if name else "", until(event)))
     return tuple(rows)
 
@@ -154,13 +145,6 @@ def until(event: Event) -> str:
     if event.start.hour >= 11:
         return screen("out_from", time=hm(event.start))
     return screen("back_at", time=hm(event.end))
-
-
-def _named(config: Config, count: agenda.ClassCount) -> agenda.ClassCount:
-    """Pupils' names stay hidden unless the source allows them."""
-    mode = names_mode(config, count.source)
-    names = tuple(n for n in (agenda.shown_name(x, mode) for x in count.names) if n)
-    return replace(count, names=names)
 
 
 def _banners(notices: list[Notice], visits: VisitsView) -> tuple[Banner, ...]:

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from signage import agenda
+from signage import agenda, privacy
 from signage.config import Config, SourceConfig
 from signage.model import Absence, Event, Snapshot
 from signage.view import build_view
@@ -38,12 +38,19 @@ VISITS = (visit(10, 30, 9, 11), visit(11, 10, 9, 11), visit(11, 30, 13, 15), vis
 
 
 def view_at(now: datetime, cfg: Config | None = None, out=(), kids=()):
+    """The view of these items, named as each source's parse would have left them."""
+    cfg = cfg or config()
+    by_id = {sc.id: sc for sc in cfg.sources}
+
+    def shown(sid: str, items) -> tuple:
+        return privacy.shown_items(items, by_id[sid].role, by_id[sid].names)
+
     snaps = [
-        Snapshot("visits", VISITS, fetched_at=now),
-        Snapshot("out", tuple(out), fetched_at=now),
-        Snapshot("kids", tuple(kids), fetched_at=now),
+        Snapshot("visits", shown("visits", VISITS), fetched_at=now),
+        Snapshot("out", shown("out", out), fetched_at=now),
+        Snapshot("kids", shown("kids", kids), fetched_at=now),
     ]
-    return build_view(cfg or config(), snaps, now)
+    return build_view(cfg, snaps, now)
 
 
 def test_month_count_on_the_last_day_of_a_month_and_the_first_of_the_next():

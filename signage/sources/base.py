@@ -8,11 +8,12 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from signage import privacy
 from signage.clock import Clock, SystemClock
 from signage.config.model import SourceConfig
 from signage.errors import ParseError
@@ -98,17 +99,21 @@ class Source(ABC):
         return MAX_ITEMS.get(self.config.role, MAX_EVENTS)
 
     def read(self, raw: bytes, now: datetime) -> Parsed:
-        """`parse`, where a document too deep (RecursionError) or too big (MemoryError) to read
-        is a ParseError like any other. (The poller forgets the validators of a body refused for
-        any reason, a bug included, so no 304 vouches for it.)"""
+        """`parse`, then the names decision of signage.privacy on its items, so that what the
+        store, the screen, `agenda` and the disk cache see is already masked. A document too
+        deep (RecursionError) or too big (MemoryError) to read is a ParseError like any other.
+        (The poller forgets the validators of a body refused for any reason, a bug included,
+        so no 304 vouches for it.)"""
         try:
-            return self.parse(raw, now)
+            parsed = self.parse(raw, now)
         except ParseError:
             raise
         except RecursionError:
             raise ParseError("the content is nested too deeply to read") from None
         except MemoryError:
             raise ParseError("the content is too large to read in memory") from None
+        items = privacy.shown_items(parsed.items, self.config.role, self.config.names)
+        return replace(parsed, items=items)
 
     @abstractmethod
     def parse(self, raw: bytes, now: datetime) -> Parsed:

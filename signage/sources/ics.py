@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Set as AbstractSet
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -13,6 +14,7 @@ from signage.errors import ParseError
 from signage.match import matches
 from signage.messages import screen
 from signage.model import Event, Item
+from signage.privacy import is_private
 from signage.sources.base import Parsed, Source, too_many
 from signage.sources.ics_read import as_calendar, cap_events, decode, expand, guard_series, load
 from signage.sources.kind import Kind
@@ -23,7 +25,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PRIVATE_TITLE = screen("private_event")
-PRIVATE_CLASSES = {"PRIVATE", "CONFIDENTIAL"}
 DAYS_AHEAD = 120
 
 
@@ -50,10 +51,11 @@ class IcsSource(Source):
             raise ParseError(f"unreadable iCalendar: {exc}") from None
         occurrences, failed = expand(calendar, start, end)
         warnings.extend(failed)
+        private_series = _private_series(calendar)
         items: list[Item] = []
         for component in occurrences:
             try:
-                event = self._event(component)
+                event = self._event(component, private_series)
             except Exception as exc:
                 uid = component.get("UID", "?")
                 warnings.append(f"skipped event {uid}: {exc}")
@@ -73,7 +75,9 @@ class IcsSource(Source):
         last_month = (first - timedelta(days=1)).replace(day=1)
         return last_month, today + timedelta(days=DAYS_AHEAD)
 
-    def _event(self, component: Any) -> Event | None:
+    def _event(
+        self, component: Any, private_series: AbstractSet[str] = frozenset()
+    ) -> Event | None:
         if str(component.get("STATUS", "")).upper() == "CANCELLED":
             return None
         title = _text(component.get("SUMMARY"))
@@ -81,7 +85,8 @@ class IcsSource(Source):
         description = _text(component.get("DESCRIPTION")) or None
         if not matches(self.config.match, title, location, description):
             return None
-        if str(component.get("CLASS", "")).upper() in PRIVATE_CLASSES:
+        uid = _text(component.get("UID"))
+        if is_private(_values(component, "CLASS"), series_private=uid in private_series):
             if self.config.private == "hide":
                 return None
             title, location, description = PRIVATE_TITLE, None, None
@@ -205,6 +210,26 @@ def _nearest(items: list[Item], limit: int, now: datetime, tz: Any) -> list[Item
     return kept
 
 
+def _values(component: Any, name: str) -> list[str]:
+    """Every value of a property, however often it is given (two CLASS lines are two)."""
+    value = component.get(name)
+    if value is None:
+        return []
+    return [str(v) for v in value] if isinstance(value, list) else [str(value)]
+
+
+def _private_series(calendar: icalendar.Calendar) -> set[str]:
+    """UIDs of the private series: an override (RECURRENCE-ID) of one stays private whatever
+    it says itself. The series is its VEVENTs without RECURRENCE-ID (any private one counts)."""
+    return {
+        uid
+        for event in calendar.walk("VEVENT")
+        if (uid := _text(event.get("UID")))
+        and "RECURRENCE-ID" not in event
+        and is_private(_values(event, "CLASS"))
+    }
+
+
 def _text(value: object) -> str:
     if value is None:
         return ""
@@ -228,12 +253,14 @@ PRIVATE = Key(
     ),
     doc=(
         (
-            "非公開（`CLASS:PRIVATE`/`CONFIDENTIAL`）の予定を `neutral` = 「予定あり」とだけ表"
-            "示、`hide` = 表示しない。ほかの種類に書くと**警告**（効果なし）。"
+            "非公開の予定（`CLASS` が `PUBLIC` と明示されていないもの: `PRIVATE`・"
+            "`CONFIDENTIAL`・不明な値。非公開の繰り返しの一部も）を `neutral` = 「予定あり」"
+            "とだけ表示、`hide` = 表示しない。ほかの種類に書くと**警告**（効果なし）。"
         ),
         (
-            "how private events show — `neutral` as 「予定あり」 without details, `hide` not at"
-            " all. A **warning** on other kinds."
+            "how private events show (a `CLASS` other than a clear `PUBLIC`: `PRIVATE`,"
+            " `CONFIDENTIAL`, unknown values; every part of a private series) — `neutral` as"
+            " 「予定あり」 without details, `hide` not at all. A **warning** on other kinds."
         ),
     ),
     shown_type='`"neutral"` \\| `"hide"`',
