@@ -603,6 +603,8 @@ class Checker(Reader):
             trust=trust or NetworkConfig.trust,
             client_cert=cert,
             client_key=key if cert is not None else None,
+            deadline_seconds=self.get(table, path, _N["deadline_seconds"])
+            or NetworkConfig.deadline_seconds,
         )
 
     def proxy(self, table: Mapping[str, Any], path: KeyPath) -> str | None:
