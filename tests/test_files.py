@@ -112,3 +112,29 @@ def test_credentials_are_never_sent_over_plain_http() -> None:
         with pytest.raises(FetchError, match="credentials are only sent over https") as failure:
             _get(url, auth=auth if "@" not in url else None)
         assert "s3cret" not in str(failure.value) and "pw" not in str(failure.value)
+
+
+def test_check_refuses_credentials_over_http_and_warns_of_a_readable_secret(
+    tmp_path: Path,
+) -> None:
+    from signage.config import check_file
+
+    secret = tmp_path / "token.txt"
+    secret.write_text("s3cret\n", encoding="utf-8")
+    os.chmod(secret, 0o644)
+    path = tmp_path / "signage.toml"
+    path.write_text(
+        '[[sources]]\nid = "a"\nkind = "ics"\nrole = "events"\n'
+        'url = "http://board.example.jp/a.ics"\n'
+        'auth = { type = "bearer", file = "token.txt" }\n',
+        encoding="utf-8",
+    )
+    _, issues = check_file(path)
+    found = [(issue.key, issue.severity) for issue in issues]
+    assert ("sources[0].auth", "error") in found
+    if os.name == "posix":
+        assert ("sources[0].auth.file", "warning") in found
+        os.chmod(secret, 0o600)
+        _, issues = check_file(path)
+        assert ("sources[0].auth.file", "warning") not in [(i.key, i.severity) for i in issues]
+    assert all("s3cret" not in issue.message for issue in issues)
