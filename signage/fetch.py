@@ -16,7 +16,6 @@ local file; `post` sends JSON (the heartbeat). Both hold to the same rules:
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import ssl
 import zlib
@@ -30,9 +29,10 @@ from typing import Any, TypeVar
 import httpx
 
 from signage.clock import SystemClock
-from signage.config.model import Auth
-from signage.config.paths import is_url
+from signage.config.model import DEFAULT_DEADLINE_SECONDS, Auth
+from signage.config.paths import is_url, secure_for_secrets
 from signage.errors import FetchError
+from signage.files import NotRegular, TooLarge, read_regular
 from signage.network import Client, describe_error
 
 __all__ = [
@@ -43,11 +43,14 @@ __all__ = [
     "request_auth",
     "retry_after",
     "safe_url",
+    "secure_for_secrets",
     "status_message",
 ]
 
 T = TypeVar("T")
-DEADLINE = 60.0  # seconds for a whole fetch: connect, redirects, every byte of the body
+# Seconds for a whole fetch (connect, redirects, every byte of the body) unless [network]
+# deadline_seconds says otherwise.
+DEADLINE = DEFAULT_DEADLINE_SECONDS
 # What may follow "Bearer " in a header: visible ASCII, no spaces (RFC 6750 is stricter).
 _TOKEN = re.compile(r"[\x21-\x7e]+")
 _VALIDATORS = ("etag", "last-modified")
@@ -79,7 +82,7 @@ async def fetch(
     `validators` of the copy in hand make the request conditional. `deadline`: seconds for
     the whole fetch (default DEADLINE). `now` tells the time for a Retry-After date.
     Raises FetchError."""
-    deadline = DEADLINE if deadline is None else deadline
+    deadline = _deadline(client, deadline)
     if not is_url(location):
         return Fetched(await _within(deadline, location, _read_file(Path(location), limit, hint)))
     headers = {"Accept-Encoding": "gzip"}  # the one encoding we inflate with a cap
@@ -121,10 +124,19 @@ async def post(
         return None
 
     exchange = _exchange(client, "POST", url, auth, taken, now, json=payload)
-    await _within(DEADLINE if deadline is None else deadline, url, exchange)
+    await _within(_deadline(client, deadline), url, exchange)
 
 
 # --- One exchange --------------------------------------------------------------------------------
+
+
+def _deadline(client: httpx.AsyncClient, given: float | None) -> float:
+    """`given`, else the client's [network] deadline_seconds, else DEADLINE."""
+    if given is not None:
+        return given
+    if isinstance(client, Client):
+        return client.network.deadline_seconds
+    return DEADLINE
 
 
 async def _within(deadline: float, location: str, work: Awaitable[T]) -> T:
@@ -149,6 +161,12 @@ async def _exchange(
 ) -> T:
     """One request; a good response goes to `handle`. An error status, httpx's and TLS errors
     become FetchError."""
+    if (auth is not None or httpx.URL(url).userinfo) and not secure_for_secrets(url):
+        # Anyone on the school network could read them; refused before the secret is read.
+        raise FetchError(
+            f"credentials are only sent over https: {safe_url(url)} is plain http "
+            f"(the secret in {auth.where if auth else 'the URL'} was not sent)"
+        )
     credentials = request_auth(auth)  # before any request: a missing secret sends nothing
     try:
         async with client.stream(
@@ -274,22 +292,17 @@ async def _read_capped(response: httpx.Response, limit: int, too_big: str) -> by
 
 
 async def _read_file(path: Path, limit: int, hint: str) -> bytes:
-    """A local file, in a worker thread, with the same cap (counted as read: it may grow)."""
-
-    def read() -> bytes:
-        with path.open("rb") as stream:
-            size = os.fstat(stream.fileno()).st_size
-            if size <= limit:
-                raw = stream.read(limit + 1)
-                size = len(raw)
-            if size > limit:
-                raise FetchError(f"{path}: {size} bytes is over the {limit} byte limit{hint}")
-            return raw
-
+    """A local file, in a worker thread, with the same cap counted on the bytes as they are
+    read (`st_size` is 0 for /proc files and a file may grow). Only a regular file: a device
+    (/dev/zero) would never end, a FIFO would block the thread for ever."""
     try:
-        return await asyncio.to_thread(read)
+        return await asyncio.to_thread(read_regular, path, limit)
     except FileNotFoundError:
         raise FetchError(f"file not found: {path}") from None
+    except NotRegular as exc:
+        raise FetchError(f"{path} is {exc.what}: only a plain file is read") from None
+    except TooLarge as exc:
+        raise FetchError(f"{path}: {exc.size} bytes is over the {limit} byte limit{hint}") from None
     except OSError as exc:
         raise FetchError(f"cannot read {path}: {exc.strerror}") from None
 

@@ -285,6 +285,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "layer_invalid_no_copy": (
             "{name} に誤りがあり、正しい写しもないため、この設定なしで表示します。"
         ),
+        "auth_file_readable": (
+            "秘密の値のファイル {path} をほかの利用者も読めます（{mode}）。"
+            "キオスクを動かす利用者だけが読めるようにしてください（例: chmod 600）。"
+        ),
+        "auth_over_http": (
+            "認証情報は https:// の URL にしか送りません。http:// では途中で読み取られる"
+            "おそれがあるため、この情報源は取得しません。https:// の URL にしてください。"
+        ),
         "auth_file_missing": (
             "秘密の値のファイル {path} が見つかりません。ファイルができるまで、"
             "この情報源は「取得できない」と表示されます"
@@ -523,6 +531,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "layer_invalid_copy": ("{name} has errors; using the last good copy, fetched {when}."),
         "layer_invalid_no_copy": (
             "{name} has errors and there is no good copy; running without it."
+        ),
+        "auth_file_readable": (
+            "the secret file {path} can be read by other users ({mode}); make it readable by "
+            "the kiosk's user only (e.g. chmod 600)."
+        ),
+        "auth_over_http": (
+            "credentials are only sent to https:// URLs: anyone on the network can read them "
+            "over http://, so this is not fetched. Use an https:// URL."
         ),
         "auth_file_missing": (
             "secret file {path} not found. Until it exists this source shows as failing "

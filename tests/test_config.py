@@ -1189,6 +1189,7 @@ def test_central_table_is_checked(tmp_path: Path) -> None:
         (2, "central.base[3]", "warning"),
         (4, "central.refresh_minutes", "error"),
         (5, "central.drop[0]", "error"),
+        (6, "central.auth", "error"),  # credentials for an http:// layer
         (6, "central.auth.token", "error"),
         (6, "central.auth", "error"),
         (7, "central.bases", "error"),
@@ -1196,7 +1197,7 @@ def test_central_table_is_checked(tmp_path: Path) -> None:
     assert "ftp://board/x.toml" in issues[0].message
     assert "https://" in issues[2].message  # plain http can be changed on its way
     assert all("abc" not in i.message for i in issues)  # a secret is never quoted
-    assert "もしかして「base」" in issues[7].message
+    assert "もしかして「base」" in issues[8].message
 
 
 def test_central_settings_are_read(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from werkzeug import Request, Response
 
 from signage import fetch as fetching
 from signage.clock import FixedClock
-from signage.config import Auth, SourceConfig, load_config
+from signage.config import Auth, NetworkConfig, check_file, load_config
 from signage.errors import FetchError
 from signage.fetch import fetch, post
 from signage.network import new_client
@@ -51,17 +51,32 @@ def test_a_trickling_server_cannot_hold_a_fetch_past_its_deadline(trickle: Trick
     assert str(failure.value) == f"timed out: {url} (not complete within 1 s)"
 
 
-def test_a_source_fetch_has_the_default_deadline(
-    trickle: Trickle, monkeypatch: pytest.MonkeyPatch
+def test_a_source_fetch_has_the_deadline_of_the_network_config(
+    trickle: Trickle, tmp_path: Path
 ) -> None:
     assert fetching.DEADLINE == 60.0  # a sane bound for a feed of a few MB on a slow line
-    monkeypatch.setattr(fetching, "DEADLINE", 0.8)
+    assert NetworkConfig().deadline_seconds == fetching.DEADLINE
     url = trickle.url()
-    source = make_source(SourceConfig("cal", "ics", "events", url, url), TOKYO)
+    path = tmp_path / "signage.toml"
+    path.write_text(
+        f'[network]\ndeadline_seconds = 0.8\n\n[[sources]]\nid = "cal"\nkind = "ics"\n'
+        f'role = "events"\nurl = "{url}"\n',
+        encoding="utf-8",
+    )
+    config = load_config(path)
+    assert config.network.deadline_seconds == 0.8
+    source = make_source(config.sources[0], TOKYO)
     started = time.monotonic()
-    with pytest.raises(FetchError, match="timed out"):
-        fetch_once(source)
+    with pytest.raises(FetchError, match=r"timed out: .* \(not complete within 0.8 s\)"):
+        fetch_once(source, lambda: new_client(config.network))
     assert time.monotonic() - started < 3
+
+
+def test_deadline_seconds_must_be_positive(tmp_path: Path) -> None:
+    path = tmp_path / "signage.toml"
+    path.write_text("[network]\ndeadline_seconds = 0\n", encoding="utf-8")
+    _, issues = check_file(path)
+    assert [issue.key for issue in issues] == ["network.deadline_seconds"]
 
 
 def test_a_heartbeat_post_is_bounded_by_the_deadline_too(trickle: Trickle) -> None:

@@ -51,9 +51,10 @@ def test_a_restart_without_network_shows_the_copy_from_disk(httpserver: HTTPServ
 def test_a_damaged_cache_is_ignored(tmp_path: Path):
     cache = RawCache(tmp_path)
     cache.save("cal", CALENDAR, NOW)
-    (tmp_path / "cal.raw").write_bytes(CALENDAR[:50])  # half-written by a power cut
+    whole = (tmp_path / "cal.cache").read_bytes()
+    (tmp_path / "cal.cache").write_bytes(whole[:-50])  # cut short
     assert cache.load("cal") is None
-    (tmp_path / "cal.json").write_text("{not json", encoding="utf-8")
+    (tmp_path / "cal.cache").write_bytes(b"{not json\n" + CALENDAR)
     assert cache.load("cal") is None
     assert RawCache(tmp_path / "nothing-here").load("cal") is None
 

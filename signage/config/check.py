@@ -49,7 +49,7 @@ from signage.config.model import (
     Visits,
     proxy_schemes,
 )
-from signage.config.paths import is_url, resolve_path
+from signage.config.paths import is_url, resolve_path, secure_for_secrets
 from signage.config.read import Reader
 from signage.config.spec import (
     AUTH,
@@ -340,6 +340,8 @@ class Checker(Reader):
             auth = self.auth(entry, path)
             if auth is not None and location is not None and not remote:
                 self.report(path + ("auth",), self.say("auth_not_remote"), severity="warning")
+            if "auth" in entry:
+                self.auth_over_http(location, path + ("auth",))
             max_size = self.get(entry, path, _S["max_size_mb"])
             items = self.get(entry, path, _S["items"])
             next_link = self.get(entry, path, _S["next"])
@@ -569,6 +571,7 @@ class Checker(Reader):
                     severity="warning",
                 )
             resolved = str(secret_file)
+            self.secret_file_mode(secret_file, path + ("file",))
         if not valid or kind is None or (env is None and resolved is None):
             return None
         return Auth(
@@ -577,6 +580,24 @@ class Checker(Reader):
             env=env,
             file=resolved,
         )
+
+    def secret_file_mode(self, file: Path, path: KeyPath) -> None:
+        """A warning when others may read the secret (POSIX mode bits). On Windows the mode
+        bits say nothing of who may read a file (ACLs do): nothing is said there."""
+        if os.name != "posix":
+            return
+        try:
+            mode = file.stat().st_mode
+        except OSError:
+            return
+        if mode & 0o044:
+            message = self.say("auth_file_readable", path=file, mode=oct(mode & 0o777)[2:])
+            self.report(path, message, severity="warning")
+
+    def auth_over_http(self, location: str | None, path: KeyPath) -> None:
+        """Credentials are never sent over plain http (signage.fetch refuses them too)."""
+        if location is not None and is_url(location) and not secure_for_secrets(location):
+            self.report(path, self.say("auth_over_http"))
 
     # The school network ([network]).
 
@@ -603,6 +624,8 @@ class Checker(Reader):
             trust=trust or NetworkConfig.trust,
             client_cert=cert,
             client_key=key if cert is not None else None,
+            deadline_seconds=self.get(table, path, _N["deadline_seconds"])
+            or NetworkConfig.deadline_seconds,
         )
 
     def proxy(self, table: Mapping[str, Any], path: KeyPath) -> str | None:
@@ -747,6 +770,9 @@ class Checker(Reader):
             message = self.say("refresh_too_often", value=self.describe(table["refresh_minutes"]))
             self.report(path + ("refresh_minutes",), message, severity="warning")
         drop = [value for _, value in self.items(table, path, CENTRAL["drop"]) or []]
+        if "auth" in table:
+            for location in base:
+                self.auth_over_http(location, path + ("auth",))
         return Central(
             base=tuple(base),
             refresh_minutes=refresh or DEFAULT_CENTRAL_REFRESH_MINUTES,

@@ -221,6 +221,9 @@ class Visits:
     monthly_target: int = 4
 
 
+DEFAULT_DEADLINE_SECONDS = 60.0  # a whole fetch: connect, redirects, every byte of the body
+
+
 @dataclass(frozen=True)
 class NetworkConfig:
     """[network]: how the kiosk reaches its sources on a school network (signage.network).
@@ -229,7 +232,8 @@ class NetworkConfig:
     `no_proxy` (hosts reached directly, in either case). `trust` is "certifi" or "system" (the
     operating system's store); `ca_bundle` is a CA certificate file added to that trust (a
     TLS-inspecting proxy's CA). `client_cert` and `client_key` (None: in the cert's file) are a
-    client certificate for mutual TLS. Paths are absolute.
+    client certificate for mutual TLS. Paths are absolute. `deadline_seconds`: the most a
+    whole fetch may take (signage.fetch), so a server trickling a byte at a time cannot hold it.
     """
 
     proxy: str | None = None
@@ -238,6 +242,7 @@ class NetworkConfig:
     trust: str = "certifi"
     client_cert: str | None = None
     client_key: str | None = None
+    deadline_seconds: float = DEFAULT_DEADLINE_SECONDS
 
 
 DEFAULT_CENTRAL_REFRESH_MINUTES = 30.0

@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 def default_config_path(env: Mapping[str, str] | None = None, platform: str | None = None) -> Path:
@@ -41,6 +42,20 @@ def find_config(env: Mapping[str, str] | None = None) -> Path | str | None:
 def is_url(text: str) -> bool:
     """Whether `text` is an http(s) URL rather than a path."""
     return text.strip().lower().startswith(("http://", "https://"))
+
+
+_LOOPBACK = ("localhost", "127.0.0.1", "::1", "[::1]")
+
+
+def secure_for_secrets(url: str) -> bool:
+    """Whether credentials may go to `url`: https, or plain http to this PC itself (the
+    traffic never leaves it). Anything else is readable by anyone on the school network."""
+    parts = urlsplit(url.strip())
+    scheme = parts.scheme.lower()
+    if scheme == "https":
+        return True
+    host = (parts.hostname or "").lower()
+    return scheme == "http" and (host in _LOOPBACK or host.startswith("127."))
 
 
 def resolve_path(raw: str, base: Path) -> Path:

@@ -619,6 +619,32 @@ NETWORK = Table(
             example='`"certs/school-12.key"`',
             path="file",
         ),
+        Key(
+            "deadline_seconds",
+            "number",
+            help=(
+                "1 回の取得にかけてよい最長の秒数",
+                "Most seconds one fetch may take",
+            ),
+            doc=(
+                (
+                    "1 回の取得（接続・転送・中継をすべて含む）にかけてよい最長の秒数。これを過ぎ"
+                    "ると打ち切ってエラーにします（前回のデータは表示したまま）。1 バイトずつ少し"
+                    "ずつ送ってくるサーバーでも止まりません。情報源・共通設定の層・稼働報告のす"
+                    "べてに効きます。回線がとても遅い学校だけ上げてください。"
+                ),
+                (
+                    "Most seconds one fetch may take, all of it (connect, redirects, every byte)"
+                    "; past it the fetch fails with an error and the last good data stays. A "
+                    "server trickling a byte at a time cannot hold a fetch longer. Applies to "
+                    "sources, central layers and the heartbeat; raise it only on a very slow line."
+                ),
+            ),
+            shown_type="数値 number > 0",
+            default="`60`",
+            example="`120`",
+            minimum=0,
+        ),
     ),
 )
 

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from signage.clock import Clock
 from signage.config.model import SourceConfig
 from signage.errors import FetchError, ParseError
+from signage.files import NotRegular, TooLarge, read_regular
 from signage.model import Item
 from signage.sources.base import Parsed, Source
 from signage.sources.fields import FIELDS, VALUES, Mapper, normalise
@@ -81,7 +82,8 @@ class FolderSource(Source):
         racy = time.time() - RACY_SECONDS
         for name in names:
             try:
-                stat = (folder / name).stat()
+                # The entry itself, never what a link points at: a link is refused below.
+                stat = os.stat(folder / name, follow_symlinks=False)
             except OSError:  # gone since the listing
                 continue
             cached = self._texts.get(name)
@@ -107,14 +109,25 @@ class FolderSource(Source):
 
     @staticmethod
     def _read(path: Path, size: int, budget: int) -> dict[str, Any] | None:
+        """The file's text, or why it was skipped (never any of its content: the reason goes
+        to the log and the heartbeat). Only a plain file in the folder itself is read: a
+        link (to /proc/self/environ, /etc/passwd, another folder) or a device, FIFO or
+        socket dropped into a shared folder is refused, whatever its name."""
         entry: dict[str, Any] = {"name": path.name}
-        if size > min(FILE_LIMIT, budget):
+        limit = min(FILE_LIMIT, budget)
+        if size > limit:
             entry["error"] = f"{size} bytes is too large for a notice"
             return entry
         try:
-            raw = path.read_bytes()
+            raw = read_regular(path, limit, follow_links=False)
         except FileNotFoundError:
             return None
+        except NotRegular as exc:
+            entry["error"] = f"{exc.what}, not a plain file: not read"
+            return entry
+        except TooLarge as exc:  # st_size said less (a /proc file says 0), or it grew
+            entry["error"] = f"{exc.size} bytes is too large for a notice"
+            return entry
         except OSError as exc:  # e.g. still open in another program
             entry["error"] = f"cannot read it ({exc.strerror})"
             return entry
@@ -157,14 +170,16 @@ class FolderSource(Source):
 
 
 def _wanted(entry: os.DirEntry[str]) -> bool:
-    """Notice files only: not hidden, not Office lock files (~$…), not editors' temp files."""
+    """Notice files by name: not hidden, not Office lock files (~$…), not editors' temp files,
+    not folders. Links and special files with a notice's name are kept, to be refused with a
+    warning when read (`_read`): IT should hear of a link planted in the share."""
     name = entry.name
     if name.startswith((".", "~")) or name.lower().endswith((".tmp", ".bak")):
         return False
     if not name.lower().endswith(SUFFIXES):
         return False
     try:
-        return entry.is_file()
+        return not entry.is_dir(follow_symlinks=False)
     except OSError:
         return False
 
