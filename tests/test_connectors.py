@@ -51,7 +51,7 @@ def make(location: str, kind: str, role: str, **options: Any) -> Source:
 def load(source: Source, now: datetime = NOW) -> tuple[list[Any], list[str]]:
     raw = fetch(source)
     assert raw is not None
-    parsed = source.parse(raw, now)
+    parsed = source.read(raw, now)
     return list(parsed.items), list(parsed.warnings)
 
 
@@ -165,7 +165,7 @@ def test_csv_without_the_required_column_is_a_parse_error(tmp_path: Path) -> Non
     ):
         load(source)
     with pytest.raises(ParseError, match="no header"):
-        source.parse(b"\r\n\r\n", NOW)
+        source.read(b"\r\n\r\n", NOW)
 
 
 def test_csv_mapped_optional_column_missing_is_one_warning(tmp_path: Path) -> None:
@@ -353,9 +353,9 @@ def test_json_with_items_path_fields_and_japanese_values(tmp_path: Path) -> None
 def test_json_items_path_that_is_not_a_list_names_the_keys() -> None:
     source = make("x.json", "json", "notices", items="data.list")
     with pytest.raises(ParseError, match=r'no list at "data.list".*has: data, meta'):
-        source.parse(b'{"data": {}, "meta": 1}', NOW)
+        source.read(b'{"data": {}, "meta": 1}', NOW)
     with pytest.raises(ParseError, match=r'\{"absences": \[...\]\}'):
-        make("x.json", "json", "absences").parse(b'{"reports": []}', NOW)
+        make("x.json", "json", "absences").read(b'{"reports": []}', NOW)
 
 
 def test_visits_from_json_are_events_with_person_and_all_day_dates() -> None:
@@ -379,7 +379,7 @@ def test_visits_from_json_are_events_with_person_and_all_day_dates() -> None:
         ],
         ensure_ascii=False,
     ).encode()
-    parsed = make("v.json", "json", "visits", match="みらい小").parse(raw, NOW)
+    parsed = make("v.json", "json", "visits", match="みらい小").read(raw, NOW)
     first, second = parsed.items
     assert first == Event(
         source="src",
@@ -711,7 +711,7 @@ def test_a_file_written_moments_ago_is_read_again_even_if_size_and_time_match(
     os.utime(path, (stamp, stamp))  # same size, same time: a coarse clock on a share
     second = fetch(source)
     assert second is not None and second != first
-    assert [n.title for n in source.parse(second, NOW).items] == ["BBB"]
+    assert [n.title for n in source.read(second, NOW).items] == ["BBB"]
 
 
 def test_folder_posted_is_the_file_time_in_the_school_zone(tmp_path: Path) -> None:

@@ -490,7 +490,7 @@ def _parse_all(config_path: Path, now: datetime) -> dict[str, tuple[list[Any], l
                 source = make_source(source_config, config.school.tz)
                 raw = await source.fetch(client)
                 assert raw is not None
-                parsed = source.parse(raw, now)
+                parsed = source.read(raw, now)
                 out[source.id] = (list(parsed.items), list(parsed.warnings))
         return out
 
