@@ -42,6 +42,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import copy
+import fnmatch
 import hashlib
 import logging
 import os
@@ -580,6 +581,7 @@ class Layering:
         language = file_language(root.data, lang)
         await asyncio.to_thread(_check, root, language)
         network = root.built.network if root.built is not None else NetworkConfig()
+        allowed = _allowed_secrets(root.data)
         found: list[_Layer] = [root]
         order: list[_Layer] = []
         skipped: list[_Layer] = []
@@ -616,6 +618,7 @@ class Layering:
                 if child.raw is not None:
                     await asyncio.to_thread(_read, child, language)
                     await asyncio.to_thread(_check, child, language)
+                    child.issues += _secrets_not_allowed(child, allowed, language)
                 if child.raw is None or (skip_broken and child.broken):
                     skipped.append(child)
                     continue
@@ -799,6 +802,60 @@ def _read(layer: _Layer, lang: str) -> None:
         if data is not None:
             layer.locator = LineLocator(source)
     layer.data, layer.issues = data, issues
+
+
+def _allowed_secrets(data: Mapping[str, Any]) -> tuple[str, ...]:
+    """`[central] secrets` of the school's own file: what its base layers may name in `auth`.
+    A layer fetched from the board's server must not be able to send any of this PC's secrets
+    (every environment variable, any readable file) to a host of its choosing."""
+    central = data.get("central")
+    patterns = central.get("secrets") if isinstance(central, dict) else None
+    if not isinstance(patterns, list):
+        return ()
+    return tuple(p.strip() for p in patterns if isinstance(p, str) and p.strip())
+
+
+def _secrets_not_allowed(layer: _Layer, allowed: tuple[str, ...], lang: str) -> list[Issue]:
+    """An error for each `auth` secret (env or file) of the layer that `allowed` does not name."""
+    data = layer.data or {}
+    tables: list[tuple[KeyPath, Any]] = [
+        (("central", "auth"), _get(data, "central", "auth")),
+        (("heartbeat", "auth"), _get(data, "heartbeat", "auth")),
+    ]
+    sources = data.get("sources")
+    for index, entry in enumerate(sources if isinstance(sources, list) else []):
+        tables.append((("sources", index, "auth"), _get(entry, "auth")))
+    issues = []
+    for path, auth in tables:
+        if not isinstance(auth, dict):
+            continue
+        for key in ("env", "file"):
+            value = auth.get(key)
+            if isinstance(value, str) and not _secret_allowed(key, value, allowed):
+                what = text(lang, f"secret.{key}")
+                issue = _issue(
+                    layer, (*path, key), lang, "layer_secret_not_allowed", what=what, value=value
+                )
+                issues.append(issue)
+    return issues
+
+
+def _secret_allowed(key: str, value: str, allowed: tuple[str, ...]) -> bool:
+    if key == "env":  # names as written (Windows' are case-blind, but a pattern is exact)
+        return any(fnmatch.fnmatchcase(value.strip(), pattern) for pattern in allowed)
+    # a file: compared where it really is, so a link or ".." cannot reach past the pattern
+    real = os.path.normcase(os.path.realpath(value.strip()))
+    return any(
+        fnmatch.fnmatchcase(real, os.path.normcase(os.path.realpath(pattern)))
+        or fnmatch.fnmatchcase(real, os.path.normcase(pattern))
+        for pattern in allowed
+    )
+
+
+def _get(data: Any, *keys: str) -> Any:
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data
 
 
 def _check(layer: _Layer, lang: str) -> None:

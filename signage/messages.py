@@ -261,6 +261,12 @@ MESSAGES: dict[str, dict[str, str]] = {
             "http:// の設定は途中で書き換えられるおそれがあります。"
             "https:// の URL を使ってください。"
         ),
+        "secret.env": "環境変数",
+        "secret.file": "秘密のファイル",
+        "layer_secret_not_allowed": (
+            "この層は{what}「{value}」を使おうとしていますが、学校の設定ファイルの"
+            " [central] secrets にありません。使ってよいなら secrets に書き足してください。"
+        ),
         "layer_relative_file": (
             "「{value}」は相対パスです。URL から読む設定では、この PC のファイルは"
             "絶対パス（例: C:\\signage\\certs\\board-ca.pem）で書いてください。"
@@ -517,6 +523,12 @@ MESSAGES: dict[str, dict[str, str]] = {
             "form (convert a .pfx / .p12 with openssl pkcs12, see configs/README.md)."
         ),
         "central_http": "an http:// layer can be changed on its way; use an https:// URL.",
+        "secret.env": "environment variable",
+        "secret.file": "secret file",
+        "layer_secret_not_allowed": (
+            'this layer names the {what} "{value}", which the school\'s own file does not allow in'
+            " [central] secrets; add it there if the layer may use it."
+        ),
         "layer_relative_file": (
             '"{value}" is a relative path; a layer read from a URL must name files on this PC '
             "by their full path (e.g. C:\\signage\\certs\\board-ca.pem)."

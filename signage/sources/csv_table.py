@@ -109,8 +109,13 @@ class CsvSource(Source):
         required = _REQUIRED.get(role, _EVENT_REQUIRED)
         if not any(_column(mapper.column(name)) in present for name in required):
             wanted = " or ".join(_described(mapper.column(name), name) for name in required)
-            shown = ", ".join(cell.strip() for cell in header[:12])
-            raise ParseError(f"no column {wanted} in the header: {shown}")
+            # The header's cells are not quoted: a wrong `url` (a file that is not a CSV, such
+            # as /etc/passwd) would put its first line into the log and the heartbeat.
+            count = len(header)
+            raise ParseError(
+                f"no column {wanted} in the header (its first row has {count} column"
+                f"{'s' if count != 1 else ''}; is this the right file?)"
+            )
         for name, column in self.config.fields.items():
             if name in ROLE_FIELDS.get(role, ()) and _column(column) not in present:
                 warnings.append(f"no column {_described(column, name)} in the header")
