@@ -1,7 +1,9 @@
-"""Last good raw content per source, on disk, so a restart without network still shows data.
+"""Last good copies on disk, private to the user, so a restart without network still shows data.
 
-The raw bytes are kept (not the parsed items): restoring runs the same parser as a refresh,
-so there is one way from bytes to items.
+A source's copy (`ItemCache`) is its items as the store holds them, already through the
+names decision of signage.privacy: the disk never holds more than the screen may show (no
+raw feed, no pupil's name a `names` setting leaves out). The central layers' config text is
+kept as it came (`RawCache`). Both write one file per copy the same private, atomic way.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
+from signage import itemcodec
 from signage.files import read_regular
+from signage.model import Item, Snapshot
 
 log = logging.getLogger(__name__)
 
@@ -43,23 +47,56 @@ _LIMIT = 1 << 30  # far above any source's size cap: a bigger file is not ours
 _POSIX = os.name == "posix"
 
 
-class RawCache:
-    """One file per source, `<id>.cache`: a JSON header line (when fetched, SHA-256 of the
-    content), a line break, the content. One file, so one atomic `os.replace` swaps the old
-    copy for the new: a kill at any moment leaves the old copy or the new, never neither.
+class _PrivateFiles:
+    """A folder of copies private to the user, each file swapped whole by one os.replace.
 
     Private to the user: on POSIX the folder is made (and kept) 0700 and each file is created
     0600; on Windows the folder is under the per-user LOCALAPPDATA, which only the user (and
     administrators) can read. A new copy is written to a temp file with a random name created
     exclusively (O_EXCL, by `tempfile.mkstemp`) in that private folder, so a link planted at a
     guessable temp path is never written through; a failed write (a full disk) removes it.
-
-    What is stored is what the caller gives: the central layers' config text, and a source's
-    content as fetched (signage.poller), readable only by the kiosk's own user.
-    """
+    A link at a copy's path is never followed."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
+
+    def _read(self, name: str) -> bytes:
+        """The file `name`, a regular file only (OSError otherwise)."""
+        return read_regular(self.folder / name, _LIMIT, follow_links=False)
+
+    def _private_folder(self) -> None:
+        """The folder, made private to the user (tightened if an older version left it open)."""
+        self.folder.mkdir(mode=_PRIVATE_FOLDER, parents=True, exist_ok=True)
+        if _POSIX:
+            if self.folder.is_symlink():
+                raise OSError(errno.ELOOP, "the cache folder is a symbolic link")
+            if stat.S_IMODE(self.folder.stat().st_mode) != _PRIVATE_FOLDER:
+                os.chmod(self.folder, _PRIVATE_FOLDER)
+
+    def _replace(self, name: str, data: bytes) -> None:
+        """`data` as the file `name`: a fresh 0600 temp file with a random name, then one
+        os.replace. The temp file never outlives a failure."""
+        descriptor, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.folder)
+        try:
+            with os.fdopen(descriptor, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.replace(temp, self.folder / name)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
+
+
+class RawCache(_PrivateFiles):
+    """One file per copy, `<id>.cache`: a JSON header line (when fetched, SHA-256 of the
+    content), a line break, the content. One file, so one atomic `os.replace` swaps the old
+    copy for the new: a kill at any moment leaves the old copy or the new, never neither.
+
+    Used for the central layers' config text (signage.central), kept as it came; a source's
+    items are kept by `ItemCache`.
+    """
 
     def load(self, source_id: str) -> tuple[bytes, datetime] | None:
         """The cached bytes and when they were fetched, or None (missing or unreadable)."""
@@ -108,26 +145,90 @@ class RawCache:
             with contextlib.suppress(OSError):
                 (self.folder / old).unlink()
 
-    def _private_folder(self) -> None:
-        """The folder, made private to the user (tightened if an older version left it open)."""
-        self.folder.mkdir(mode=_PRIVATE_FOLDER, parents=True, exist_ok=True)
-        if _POSIX:
-            if self.folder.is_symlink():
-                raise OSError(errno.ELOOP, "the cache folder is a symbolic link")
-            if stat.S_IMODE(self.folder.stat().st_mode) != _PRIVATE_FOLDER:
-                os.chmod(self.folder, _PRIVATE_FOLDER)
 
-    def _replace(self, name: str, data: bytes) -> None:
-        """`data` as the file `name`: a fresh 0600 temp file with a random name, then one
-        os.replace. The temp file never outlives a failure."""
-        descriptor, temp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=self.folder)
+FORMAT = "signage items"
+VERSION = 1  # a copy of another version is ignored (and replaced at the next fetch)
+_OLD_LAYOUTS = (".cache", ".raw", ".json")  # raw content as fetched, by older versions
+
+
+class ItemCache(_PrivateFiles):
+    """One file per source, `<id>.items`: one JSON document holding the source's items as
+    the store holds them (signage.itemcodec), their warnings, when they were fetched, and
+    `key`, what they were made under (see signage.poller.copy_key): a copy made for another
+    URL or another `names` setting is not shown. No raw content is ever written: a restart
+    shows these items directly, with no parse, and the first fetch after it is unconditional
+    (a 304 must not answer for a body nobody holds).
+
+    A copy that does not read back exactly (cut short, another version, an unknown item) is
+    ignored with one log line. Older versions' raw copies are deleted unread."""
+
+    def load(self, source_id: str, key: str) -> Snapshot | None:
+        """The copy of `source_id` made under `key`, or None (missing, stale or damaged)."""
+        self._drop_old_layouts(source_id)
         try:
-            with os.fdopen(descriptor, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.replace(temp, self.folder / name)
-        except BaseException:
+            data = self._read(f"{source_id}.items")
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            log.warning("%s: cannot read the cached copy: %s", source_id, exc.strerror or exc)
+            return None
+        try:
+            copy = json.loads(data.decode("utf-8"))
+            if not isinstance(copy, dict) or copy.get("format") != FORMAT:
+                raise itemcodec.CodecError("not a copy of items")
+            if copy.get("version") != VERSION:
+                log.info("%s: the cached copy is of another version; ignoring it", source_id)
+                return None
+            if copy.get("source") != source_id or copy.get("key") != key:
+                log.info("%s: the cached copy was made for another setting; ignoring it", source_id)
+                return None
+            fetched_at = itemcodec.decode_moment(copy.get("fetched_at"))
+            warnings = copy.get("warnings")
+            listed = copy.get("items")
+            if not isinstance(warnings, list) or not all(isinstance(w, str) for w in warnings):
+                raise itemcodec.CodecError("warnings are not a list of strings")
+            if not isinstance(listed, list):
+                raise itemcodec.CodecError("items are not a list")
+            items = tuple(itemcodec.decode(entry) for entry in listed)
+        except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # CodecError included
+            log.warning("%s: the cached copy is damaged (%s); ignoring it", source_id, exc)
+            return None
+        return Snapshot(source_id, items, fetched_at, warnings=tuple(warnings))
+
+    def save(
+        self,
+        source_id: str,
+        key: str,
+        items: tuple[Item, ...],
+        warnings: tuple[str, ...],
+        fetched_at: datetime,
+    ) -> None:
+        """Write atomically; never raises (a cache that cannot be written is logged)."""
+        try:
+            copy = {
+                "format": FORMAT,
+                "version": VERSION,
+                "source": source_id,
+                "key": key,
+                "fetched_at": itemcodec.encode_when(fetched_at),
+                "warnings": list(warnings),
+                "items": [itemcodec.encode(item) for item in items],
+            }
+            data = json.dumps(copy, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        except (ValueError, KeyError) as exc:  # an item the codec does not know: a bug
+            log.error("%s: cannot write cache: %s", source_id, exc)
+            return
+        try:
+            self._private_folder()
+            self._replace(f"{source_id}.items", data)
+        except OSError as exc:
+            log.warning("%s: cannot write cache in %s: %s", source_id, self.folder, exc.strerror)
+            return
+        self._drop_old_layouts(source_id)
+
+    def _drop_old_layouts(self, source_id: str) -> None:
+        """Delete, unread, the raw copies older versions kept (they may hold what `names`
+        leaves out). A link there is removed, not followed."""
+        for suffix in _OLD_LAYOUTS:
             with contextlib.suppress(OSError):
-                os.unlink(temp)
-            raise
+                (self.folder / f"{source_id}{suffix}").unlink()

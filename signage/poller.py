@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
+import hashlib
 import logging
 import random
 import threading
@@ -14,7 +16,7 @@ from typing import TypeVar
 
 import httpx
 
-from signage.cache import RawCache
+from signage.cache import ItemCache
 from signage.clock import Clock
 from signage.errors import FetchError, SourceError
 from signage.sources import Source
@@ -36,7 +38,7 @@ class Poller:
         client: httpx.AsyncClient,
         clock: Clock,
         jitter: Callable[[], float] = random.random,
-        cache: RawCache | None = None,
+        cache: ItemCache | None = None,
     ) -> None:
         self.source = source
         self.store = store
@@ -46,27 +48,26 @@ class Poller:
         self.cache = cache
         self.failures = 0
         self.retry_after: float | None = None
+        # The last good body, in memory only: re-parsed after a 304 on a new day (the items
+        # depend on the day, e.g. a recurrence's window). Never on disk (signage.cache).
         self._raw: bytes | None = None
         self._parsed_for: date | None = None
+        self.key = copy_key(source)
 
     @property
     def interval(self) -> float:
         return self.source.config.refresh_minutes * 60.0
 
     async def restore(self) -> bool:
-        """Show the copy cached on disk, if any, before the first fetch (offline start)."""
+        """Show the copy cached on disk, if any, before the first fetch (offline start): its
+        items as they were stored, with no parse, marked with when they were fetched."""
         if self.cache is None or self._raw is not None:
             return False
-        cached = await asyncio.to_thread(self.cache.load, self.source.id)
-        if cached is None:
+        copy = await asyncio.to_thread(self.cache.load, self.source.id, self.key)
+        if copy is None or copy.fetched_at is None:
             return False
-        raw, fetched_at = cached
-        try:
-            await self._apply(raw, fetched_at, save=False)
-        except SourceError as exc:
-            log.warning("%s: cached copy unusable: %s", self.source.id, exc)
-            return False
-        log.info("%s: showing the copy fetched at %s", self.source.id, fetched_at.isoformat())
+        self.store.succeeded(self.source.id, copy.items, copy.warnings, copy.fetched_at)
+        log.info("%s: showing the copy fetched at %s", self.source.id, copy.fetched_at.isoformat())
         return True
 
     async def refresh(self) -> bool:
@@ -80,7 +81,8 @@ class Poller:
                 self.store.unchanged(sid, now)
             else:
                 raw = raw if raw is not None else self._raw
-                if raw is None:
+                if raw is None:  # validators live in memory only, so a server's mistake
+                    self.source.forget_validators()
                     raise SourceError("server answered 304 but nothing was cached")
                 await self._apply(raw, now, save=True)
         except SourceError as exc:
@@ -109,7 +111,9 @@ class Poller:
         for warning in parsed.warnings:
             log.warning("%s: %s", self.source.id, warning)
         if save and self.cache is not None:
-            await asyncio.to_thread(self.cache.save, self.source.id, raw, at)
+            await asyncio.to_thread(
+                self.cache.save, self.source.id, self.key, parsed.items, parsed.warnings, at
+            )
 
     def _failed(self, reason: str, exc: Exception) -> None:
         if self.failures == 0:
@@ -136,6 +140,17 @@ class Poller:
         while True:
             await self.refresh()
             await asyncio.sleep(self.next_delay())
+
+
+def copy_key(source: Source) -> str:
+    """What a source's items on disk were made under: its config (what it reads, and the
+    `names` and `private` decisions) and the school's zone. A copy made under another key is
+    not shown, so a stricter `names` never shows a copy made under a looser one. What changes
+    nothing that is shown (credentials, the interval, TLS checks) is left out. One-way: the
+    file says only whether the config is the same."""
+    config = dataclasses.replace(source.config, auth=None, refresh_minutes=0.0, verify=True)
+    text = f"{config!r} {source.tz.key}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 async def in_daemon_thread(function: Callable[..., T], *args: object) -> T:

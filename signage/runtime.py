@@ -8,7 +8,7 @@ from pathlib import Path
 
 import httpx
 
-from signage.cache import RawCache
+from signage.cache import ItemCache
 from signage.clock import Clock
 from signage.config import Config
 from signage.poller import Poller
@@ -22,7 +22,7 @@ class Runtime:
     clock: Clock
     sources: list[Source]
     store: Store
-    cache: RawCache | None = None
+    cache: ItemCache | None = None
 
     @classmethod
     def build(
@@ -37,7 +37,7 @@ class Runtime:
         keeps its data on screen through the reload."""
         tz = config.school.tz
         sources = [make_source(sc, tz, clock) for sc in config.sources]
-        cache = RawCache(cache_dir) if cache_dir is not None else None
+        cache = ItemCache(cache_dir) if cache_dir is not None else None
         store = Store(s.id for s in sources)
         if previous is not None and previous.config.school.tz == tz:
             before = {sc.id: sc for sc in previous.config.sources}

@@ -240,7 +240,7 @@ def test_events_created_changed_and_deleted_on_a_caldav_server_show_in_agenda(
     assert {k: v for k, v in days.items() if k not in ("2026-11-24", "2026-11-26")} == {
         k: v for k, v in by_day(first).items() if k not in ("2026-11-24", "2026-11-26")
     }
-    assert list(cache.rglob("caldav.cache")), "the last good copy was not kept on disk"
+    assert list(cache.rglob("caldav.items")), "the last good copy was not kept on disk"
 
     # --- the server is gone: the source says so, the last good events stay --------------------
     radicale.stop()

@@ -226,9 +226,38 @@ def assert_cache_holds_no(folder: Path, words: tuple[str, ...]) -> None:
         ]
         for p in files
     }
-    raw_copies = {p.name for p in files if p.suffix == ".raw"}  # cache.RawCache as on main
-    if any(leaked.values()) and set(n for n, w in leaked.items() if w) <= raw_copies:
-        pytest.xfail(
-            f"the disk cache keeps the raw feed until the files branch stores items: {leaked}"
-        )
     assert not any(leaked.values()), leaked
+
+
+def test_the_disk_cache_and_an_offline_restart_hold_only_the_masked_items(
+    httpserver: HTTPServer, no_proxy: None, tmp_path: Path, cache: Path, capsys
+):
+    """Item 9: with `names = "none"` and a private CLASS event, the copy on disk holds neither
+    the names nor the private title, and a restart without network shows the same masked items
+    from it."""
+    for name in ("private.ics", "staff_out_names.ics"):
+        httpserver.expect_request(f"/{name}").respond_with_data(
+            (DATA / name).read_bytes(), content_type="text/calendar"
+        )
+    config = write_config(
+        tmp_path,
+        source("cal", "events", httpserver.url_for("/private.ics"))
+        + source("out", "staff_out", httpserver.url_for("/staff_out_names.ics"), 'names = "none"'),
+    )
+    online = json.loads(agenda_out(config, capsys, "--json"))
+    assert [s["ok"] for s in online["sources"]] == [True, True]
+    assert "予定あり" in [e["title"] for e in online["days"][0]["events"]]
+    assert staff_titles(online) and set(staff_titles(online)) == {""}
+    families = ("田中", "中村", "高橋", "佐々木", "鈴木", "佐藤")
+    assert sorted(p.name for p in cache.rglob("*") if p.is_file()) == ["cal.items", "out.items"]
+    assert_cache_holds_no(cache, (*SECRETS, *GIVEN, *families))
+
+    httpserver.clear()
+    httpserver.expect_request("/private.ics").respond_with_data("down", status=503)
+    httpserver.expect_request("/staff_out_names.ics").respond_with_data("down", status=503)
+    offline = json.loads(agenda_out(config, capsys, "--json"))
+    assert [s["ok"] for s in offline["sources"]] == [False, False]
+    assert [s["fetched_at"] for s in offline["sources"]] == [
+        s["fetched_at"] for s in online["sources"]
+    ]
+    assert offline["days"] == online["days"]
