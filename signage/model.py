@@ -6,9 +6,36 @@ as iCalendar writes them. Nothing here knows about Qt or HTTP.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
+
+# Characters a feed must not get onto the screen or into a log: C0/C1 controls (NUL included;
+# tab and newline stay, a body has lines) and the bidi embeddings, overrides and isolates
+# (U+202A-U+202E, U+2066-U+2069) that can make a title read backwards ("Trojan Source").
+_UNSAFE = {
+    **{c: None for c in range(0x20) if chr(c) not in "\t\n"},
+    0x0D: "\n",  # a lone CR would be dropped; as a line break it keeps the text's layout
+    **{c: None for c in range(0x7F, 0xA0)},
+    **{c: None for c in range(0x202A, 0x202F)},
+    **{c: None for c in range(0x2066, 0x206A)},
+}
+
+
+def clean_text(text: str) -> str:
+    """`text` without control or bidi-override characters (a CR LF becomes one line break)."""
+    return text.replace("\r\n", "\n").translate(_UNSAFE)
+
+
+def _clean_fields(item: Any) -> None:
+    """Neutralise every text field of a just-built item: one place, whichever source made it."""
+    for f in fields(item):
+        value = getattr(item, f.name)
+        if isinstance(value, str):
+            cleaned = clean_text(value)
+            if cleaned is not value and cleaned != value:
+                object.__setattr__(item, f.name, cleaned)
+
 
 Role = Literal["events", "notices", "visits", "staff_out", "absences", "closures"]
 # closures: days the school is closed (臨時休業・学校閉庁日); the screen stays dark on them
@@ -31,6 +58,9 @@ class Event:
     uid: str | None = None
     person: str | None = None  # who (staff out, a visiting supporter), when the source knows
 
+    def __post_init__(self) -> None:
+        _clean_fields(self)
+
 
 AbsenceKind = Literal["absent", "late", "early_leave"]
 ABSENCE_KINDS: tuple[str, ...] = ("absent", "late", "early_leave")
@@ -50,6 +80,9 @@ class Absence:
     name: str | None = None
     reason: str | None = None
 
+    def __post_init__(self) -> None:
+        _clean_fields(self)
+
 
 @dataclass(frozen=True)
 class Notice:
@@ -62,6 +95,9 @@ class Notice:
     posted: datetime | None = None
     expires: datetime | None = None
     link: str | None = None
+
+    def __post_init__(self) -> None:
+        _clean_fields(self)
 
 
 Item = Event | Notice | Absence
