@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from signage.presenter import Core
 from signage.process import report_first_frame, tune_process
+from signage.ui.icon import app_icon
 from signage.ui.window import KioskWindow
 
 
@@ -66,6 +67,7 @@ def run_kiosk(kiosk: Kiosk, windowed: bool) -> int:
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     app.setApplicationName("signage")
+    app.setWindowIcon(app_icon())
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     window = KioskWindow(kiosk.runtime, kiosk.notes)
