@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import atexit
+import io
 import json
 import logging
 import shutil
@@ -84,8 +85,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def printable_everywhere() -> None:
+    """Never fail on a character the console cannot show: an English Windows console or a
+    redirected output (cp1252, cp437) has no Japanese, and cp932 has no emoji. Such a
+    character is written as an escape (\\u8077) instead of ending the command in a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    printable_everywhere()
     # A double-clicked or autostarted executable has no arguments: start the kiosk.
     args = build_parser().parse_args(argv or ["run"])
     kiosk = args.command == "run"

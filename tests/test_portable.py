@@ -139,3 +139,24 @@ def test_the_kiosk_also_ends_cleanly_on_ctrl_c(tmp_path: Path) -> None:
     kiosk.send_signal(signal.SIGINT)
     assert kiosk.wait(timeout=15) == 0
     assert "Traceback" not in (kiosk.stderr.read() if kiosk.stderr else "")
+
+
+@pytest.mark.parametrize("command", [["check", "{broken}"], ["agenda", "--demo", "--days", "2"]])
+def test_a_console_without_japanese_gets_escapes_not_a_traceback(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """An English Windows console, or output redirected to a file there, is cp1252 or cp437.
+    Before: UnicodeEncodeError and exit 1 at the first Japanese character. Now: escapes."""
+    broken = tmp_path / "broken.toml"
+    broken.write_text('[school]\nname = "テスト小"\ntimezone = "Mars/Olympus"\n', encoding="utf-8")
+    args = [part.format(broken=broken) for part in command]
+    env = dict(os.environ, PYTHONIOENCODING="cp1252", PYTHONUTF8="0")
+    done = subprocess.run(
+        [sys.executable, "-m", "signage", *args], env=env, capture_output=True, timeout=120
+    )
+    output = (done.stdout + done.stderr).decode("cp1252")
+    assert "Traceback" not in output, output
+    if command[0] == "check":
+        assert done.returncode == 2 and "broken.toml:3: school.timezone:" in output
+    else:
+        assert done.returncode == 0 and "\\u" in output
