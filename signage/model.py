@@ -113,6 +113,14 @@ class Snapshot:
     error: str | None = None  # set while the latest refresh failed
     warnings: tuple[str, ...] = field(default=())
 
+    def __post_init__(self) -> None:
+        # A refresh's error and warnings quote the feed (a bad value, a title) on the way to
+        # the log, the heartbeat and the header: cleaned like the items' texts.
+        if self.error is not None:
+            object.__setattr__(self, "error", clean_text(self.error))
+        if any(clean_text(w) != w for w in self.warnings):
+            object.__setattr__(self, "warnings", tuple(clean_text(w) for w in self.warnings))
+
     @property
     def ok(self) -> bool:
         return self.error is None and self.fetched_at is not None

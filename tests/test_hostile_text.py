@@ -10,7 +10,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from signage.cli import main
-from signage.model import Absence, Event, Notice, clean_text
+from signage.model import Absence, Event, Notice, Snapshot, clean_text
 from tests.moments import NINE
 
 LONG_LINK = "https://example.org/" + "a" * 3980  # 4,000 characters: more than any QR code holds
@@ -88,6 +88,8 @@ def test_every_text_field_of_every_item_is_cleaned():
     assert {absence.class_name, absence.name, absence.reason} == {"ABCDEFGHI"}
     notice = Notice("s", bad, bad, link="https://x/\u202e")
     assert (notice.title, notice.body, notice.link) == ("ABCDEFGHI", "ABCDEFGHI", "https://x/")
+    snapshot = Snapshot("s", error=f"bad value {bad!s}", warnings=(bad, "ok"))
+    assert snapshot.error == "bad value ABCDEFGHI" and snapshot.warnings == ("ABCDEFGHI", "ok")
 
 
 @pytest.mark.parametrize(
