@@ -6,8 +6,10 @@ as iCalendar writes them. Nothing here knows about Qt or HTTP.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
+from functools import cache
 from typing import Any, Literal
 
 # Characters a feed must not get onto the screen or into a log: C0/C1 controls (NUL included;
@@ -22,19 +24,27 @@ _UNSAFE = {
 }
 
 
+_FOUND = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def clean_text(text: str) -> str:
     """`text` without control or bidi-override characters (a CR LF becomes one line break)."""
+    if _FOUND.search(text) is None:  # nearly always: no copy
+        return text
     return text.replace("\r\n", "\n").translate(_UNSAFE)
+
+
+@cache
+def _names(kind: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(kind))
 
 
 def _clean_fields(item: Any) -> None:
     """Neutralise every text field of a just-built item: one place, whichever source made it."""
-    for f in fields(item):
-        value = getattr(item, f.name)
-        if isinstance(value, str):
-            cleaned = clean_text(value)
-            if cleaned is not value and cleaned != value:
-                object.__setattr__(item, f.name, cleaned)
+    for name in _names(type(item)):
+        value = getattr(item, name)
+        if isinstance(value, str) and _FOUND.search(value) is not None:
+            object.__setattr__(item, name, clean_text(value))
 
 
 Role = Literal["events", "notices", "visits", "staff_out", "absences", "closures"]
