@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, fields
 from datetime import date, datetime
-from functools import cache
 from typing import Any, Literal
 
 # Characters a feed must not get onto the screen or into a log: C0/C1 controls (NUL included;
@@ -34,9 +33,15 @@ def clean_text(text: str) -> str:
     return text.replace("\r\n", "\n").translate(_UNSAFE)
 
 
-@cache
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _names(kind: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(kind))
+    """The field names of an item class (looked up once: fields() is slow per item)."""
+    names = _NAMES.get(kind)
+    if names is None:
+        names = _NAMES[kind] = tuple(f.name for f in fields(kind))
+    return names
 
 
 def _clean_fields(item: Any) -> None:
