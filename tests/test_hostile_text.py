@@ -49,7 +49,7 @@ def test_a_link_too_long_for_a_qr_code_leaves_the_notice_without_one(tmp_path: P
         encoding="utf-8",
     )
     out = tmp_path / "png"
-    args = ["render", "--config", str(config(tmp_path, str(feed))), "--out", str(out)]
+    args = ["render", "--config", str(config(tmp_path, feed.as_posix())), "--out", str(out)]
     assert main([*args, "--at", NINE.isoformat()]) == 0
     assert [p.name for p in out.glob("*.png")] == ["01-notices.png"]
     assert "notice" in capsys.readouterr().out
