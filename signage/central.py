@@ -79,7 +79,7 @@ from signage.config import (
 )
 from signage.config.spec import path_values
 from signage.errors import ConfigError, FetchError, SourceError
-from signage.fetch import fetch, post, safe_url
+from signage.fetch import fetch, safe_url
 from signage.messages import screen, text
 from signage.network import new_client
 
@@ -972,11 +972,13 @@ def check(location: str | Path, lang: str | None = None) -> list[Issue]:
 async def send_heartbeat(
     client: httpx.AsyncClient, heartbeat: Heartbeat, status: Mapping[str, Any]
 ) -> str | None:
-    """POST the kiosk's status to the heartbeat URL (auth from the environment or a file, the
-    shared client and its network settings). None when the server took it, else why not, in
-    words IT can act on (never a secret)."""
+    """Report the kiosk's status to the heartbeat URL in its `format` (signage.heartbeat; auth
+    from the environment or a file, the shared client and its network settings). None when the
+    server took it, else why not, in words IT can act on (never a secret)."""
+    from signage import heartbeat as wire
+
     try:
-        await post(client, heartbeat.url, status, auth=heartbeat.auth)
+        await wire.send(client, heartbeat, status)
     except FetchError as exc:
         return str(exc)
     return None

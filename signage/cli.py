@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import atexit
+import io
 import json
 import logging
 import shutil
@@ -84,8 +85,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def printable_everywhere() -> None:
+    """Never fail on a character the console cannot show: an English Windows console or a
+    redirected output (cp1252, cp437) has no Japanese, and cp932 has no emoji. Such a
+    character is written as an escape (\\u8077) instead of ending the command in a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            stream.reconfigure(errors="backslashreplace")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    printable_everywhere()
     # A double-clicked or autostarted executable has no arguments: start the kiosk.
     args = build_parser().parse_args(argv or ["run"])
     kiosk = args.command == "run"
@@ -175,6 +186,10 @@ def clock_for(at: str | None) -> Clock:
     return SystemClock() if at is None else FixedClock(parse_at(at))
 
 
+AT_YEARS = (1971, 2999)  # a week either side stays inside what dates and time zones can hold
+MAX_DAYS = 366  # agenda --days: a school year at most
+
+
 def parse_at(text: str, tz_name: str = "Asia/Tokyo") -> datetime:
     from zoneinfo import ZoneInfo
 
@@ -182,6 +197,8 @@ def parse_at(text: str, tz_name: str = "Asia/Tokyo") -> datetime:
         moment = datetime.fromisoformat(text)
     except ValueError:
         raise UsageError(f"--at: not a date and time: {text!r} (e.g. 2026-11-24T09:18)") from None
+    if not AT_YEARS[0] <= moment.year <= AT_YEARS[1]:
+        raise UsageError(f"--at: the year must be {AT_YEARS[0]} to {AT_YEARS[1]}, not {text!r}")
     return moment if moment.tzinfo else moment.replace(tzinfo=ZoneInfo(tz_name))
 
 
@@ -245,6 +262,8 @@ def cmd_agenda(args: argparse.Namespace) -> int:
 
     if args.days < 1:
         raise UsageError("--days: at least 1")
+    if args.days > MAX_DAYS:
+        raise UsageError(f"--days: at most {MAX_DAYS}")
     probe = clock_for(args.at)
     loaded = load(args, demo_today(probe))
     config = loaded.config
@@ -255,6 +274,8 @@ def cmd_agenda(args: argparse.Namespace) -> int:
         first = date.fromisoformat(args.date) if args.date else agenda.local_today(now, tz)
     except ValueError:
         raise UsageError(f"--date: expected YYYY-MM-DD, not {args.date!r}") from None
+    if not AT_YEARS[0] <= first.year <= AT_YEARS[1]:
+        raise UsageError(f"--date: the year must be {AT_YEARS[0]} to {AT_YEARS[1]}")
     runtime = fetched(loaded, clock)
     data = agenda.agenda_json(
         school=config.school.name,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 WEEKDAYS = "月火水木金土日"
 ERAS = ((date(2019, 5, 1), "令和"), (date(1989, 1, 8), "平成"), (date(1926, 12, 25), "昭和"))
@@ -31,8 +31,9 @@ def short_date(day: date) -> str:
     return f"{day.month}/{day.day}({weekday(day)})"
 
 
-def hm(moment: datetime) -> str:
-    """9:05 — hours without a leading zero, as timetables print them."""
+def hm(moment: datetime | time) -> str:
+    """9:05 — hours without a leading zero, as timetables print them (not strftime's "%-H",
+    which Windows rejects)."""
     return f"{moment.hour}:{moment.minute:02d}"
 
 

@@ -52,6 +52,10 @@ MESSAGES: dict[str, dict[str, str]] = {
             "（neutral は件名を伏せて表示、hide は表示しない）。"
         ),
         "bad_language": "「{value}」は使えません。使えるのは {known} です。",
+        "bad_heartbeat_format": (
+            "「{value}」は使えません。使えるのは {known} です"
+            "（json は状態を送信、uptime-kuma と healthchecks は監視サービスへの通知）。"
+        ),
         "bad_names": (
             "「{value}」は使えません。使えるのは {known} です"
             "（full は氏名、family は姓だけ、none は名前を出さず人数だけ）。"
@@ -343,6 +347,10 @@ MESSAGES: dict[str, dict[str, str]] = {
             "(neutral shows a private event without its title, hide leaves it out)."
         ),
         "bad_language": '"{value}" is not allowed; use one of {known}.',
+        "bad_heartbeat_format": (
+            '"{value}" is not allowed; use one of {known} '
+            "(json posts the status; uptime-kuma and healthchecks ping a monitor)."
+        ),
         "bad_names": (
             '"{value}" is not allowed; use one of {known} '
             "(full names, family names only, or none: a count without names)."

@@ -6,9 +6,51 @@ as iCalendar writes them. Nothing here knows about Qt or HTTP.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
-from typing import Literal
+from typing import Any, Literal
+
+# Characters a feed must not get onto the screen or into a log: C0/C1 controls (NUL included;
+# tab and newline stay, a body has lines) and the bidi embeddings, overrides and isolates
+# (U+202A-U+202E, U+2066-U+2069) that can make a title read backwards ("Trojan Source").
+_UNSAFE = {
+    **{c: None for c in range(0x20) if chr(c) not in "\t\n"},
+    0x0D: "\n",  # a lone CR would be dropped; as a line break it keeps the text's layout
+    **{c: None for c in range(0x7F, 0xA0)},
+    **{c: None for c in range(0x202A, 0x202F)},
+    **{c: None for c in range(0x2066, 0x206A)},
+}
+
+
+_FOUND = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean_text(text: str) -> str:
+    """`text` without control or bidi-override characters (a CR LF becomes one line break)."""
+    if _FOUND.search(text) is None:  # nearly always: no copy
+        return text
+    return text.replace("\r\n", "\n").translate(_UNSAFE)
+
+
+_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _names(kind: type) -> tuple[str, ...]:
+    """The field names of an item class (looked up once: fields() is slow per item)."""
+    names = _NAMES.get(kind)
+    if names is None:
+        names = _NAMES[kind] = tuple(f.name for f in fields(kind))
+    return names
+
+
+def _clean_fields(item: Any) -> None:
+    """Neutralise every text field of a just-built item: one place, whichever source made it."""
+    for name in _names(type(item)):
+        value = getattr(item, name)
+        if isinstance(value, str) and _FOUND.search(value) is not None:
+            object.__setattr__(item, name, clean_text(value))
+
 
 Role = Literal["events", "notices", "visits", "staff_out", "absences", "closures"]
 # closures: days the school is closed (臨時休業・学校閉庁日); the screen stays dark on them
@@ -31,6 +73,9 @@ class Event:
     uid: str | None = None
     person: str | None = None  # who (staff out, a visiting supporter), when the source knows
 
+    def __post_init__(self) -> None:
+        _clean_fields(self)
+
 
 AbsenceKind = Literal["absent", "late", "early_leave"]
 ABSENCE_KINDS: tuple[str, ...] = ("absent", "late", "early_leave")
@@ -50,6 +95,9 @@ class Absence:
     name: str | None = None
     reason: str | None = None
 
+    def __post_init__(self) -> None:
+        _clean_fields(self)
+
 
 @dataclass(frozen=True)
 class Notice:
@@ -62,6 +110,9 @@ class Notice:
     posted: datetime | None = None
     expires: datetime | None = None
     link: str | None = None
+
+    def __post_init__(self) -> None:
+        _clean_fields(self)
 
 
 Item = Event | Notice | Absence
@@ -76,6 +127,14 @@ class Snapshot:
     fetched_at: datetime | None = None  # time of the last *successful* refresh
     error: str | None = None  # set while the latest refresh failed
     warnings: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        # A refresh's error and warnings quote the feed (a bad value, a title) on the way to
+        # the log, the heartbeat and the header: cleaned like the items' texts.
+        if self.error is not None:
+            object.__setattr__(self, "error", clean_text(self.error))
+        if any(clean_text(w) != w for w in self.warnings):
+            object.__setattr__(self, "warnings", tuple(clean_text(w) for w in self.warnings))
 
     @property
     def ok(self) -> bool:

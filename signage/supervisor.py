@@ -4,7 +4,7 @@ saved; a version with errors is refused and the running one stays. No Qt here.
 A central config (signage.central: layers from the board of education, or a config given as a
 URL) is also fetched again every `[central] refresh_minutes`, and a changed, valid result is
 applied exactly like a local edit; a broken layer is refused and the running config stays.
-With a [heartbeat], the kiosk's health (`status`) is POSTed every `minutes`.
+With a [heartbeat], the kiosk's health (`status`) is reported every `minutes` (signage.heartbeat).
 """
 
 from __future__ import annotations

@@ -144,3 +144,5 @@ def test_bundle_leaves_out_what_the_kiosk_does_not_use(frozen_signage: Path) -> 
     for module in ("QtNetwork", "QtQml", "QtQuick", "QtSvg", "QtWebEngineCore", "QtPdf"):
         assert not any(module in n for n in names), f"{module} is in the bundle"
     assert any(n.startswith("tzdata/") for n in names), "tzdata: Windows has no zoneinfo"
+    # the window's icon, and the one deploy/linux/signage.desktop names
+    assert "assets/signage.png" in names and "assets/signage.ico" in names

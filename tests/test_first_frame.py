@@ -7,12 +7,13 @@ from __future__ import annotations
 import os
 import queue
 import re
-import signal
 import subprocess
 import sys
 import threading
 import time
 from pathlib import Path
+
+from tests.procs import spawn_options, stop, temp_env
 
 FIRST_FRAME = re.compile(r"first-frame (\d+) ms")
 
@@ -21,7 +22,7 @@ def test_the_kiosk_reports_its_first_frame_with_data_once(tmp_path: Path):
     env = dict(
         os.environ,
         QT_QPA_PLATFORM="offscreen",
-        TMPDIR=str(tmp_path),  # where the per-screen lock lives
+        **temp_env(str(tmp_path)),  # where the per-screen lock lives
         SIGNAGE_LOG_DIR=str(tmp_path / "logs"),
     )
     started = time.monotonic()
@@ -32,6 +33,7 @@ def test_the_kiosk_reports_its_first_frame_with_data_once(tmp_path: Path):
         stderr=subprocess.PIPE,
         text=True,
         encoding="utf-8",
+        **spawn_options(),
     )
     lines: queue.Queue[str] = queue.Queue()
 
@@ -54,7 +56,7 @@ def test_the_kiosk_reports_its_first_frame_with_data_once(tmp_path: Path):
         outside_ms = (time.monotonic() - started) * 1000
         time.sleep(2.5)  # more frames are painted (ticks, a rebuild): no second line
     finally:
-        kiosk.send_signal(signal.SIGTERM)
+        stop(kiosk)
         assert kiosk.wait(timeout=15) == 0
         reader.join(timeout=5)
     while not lines.empty():

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import signal
 import subprocess
 import sys
 import tempfile
@@ -65,7 +64,7 @@ def test_one_kiosk_per_screen_and_a_crashed_ones_lock_is_taken_over(tmp_temp: Pa
         kiosk = Kiosk(loaded, SystemClock(), screen=2)  # another screen is free
         stop_at_once(kiosk)
     finally:
-        holder.send_signal(signal.SIGKILL)  # a crash: no unlock, the file stays
+        holder.kill()  # a crash (SIGKILL, TerminateProcess): no unlock, the file stays
         holder.wait(timeout=10)
     assert lock_path(1).exists()
     kiosk = Kiosk(loaded, SystemClock(), screen=1)

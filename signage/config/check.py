@@ -803,6 +803,7 @@ class Checker(Reader):
             url = self.http_url(url, path + ("url",))
         minutes = self.get(table, path, HEARTBEAT["minutes"])
         name = self.get(table, path, HEARTBEAT["name"])
+        wire = self.get(table, path, HEARTBEAT["format"])
         auth = self.auth(table, path)
         if url is None:
             return None
@@ -811,4 +812,5 @@ class Checker(Reader):
             minutes=minutes or DEFAULT_HEARTBEAT_MINUTES,
             auth=auth,
             name=name.strip() if name is not None else None,
+            format=wire or "json",
         )

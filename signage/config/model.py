@@ -267,6 +267,7 @@ class Central:
 
 
 DEFAULT_HEARTBEAT_MINUTES = 5.0
+HEARTBEAT_FORMATS = ("json", "uptime-kuma", "healthchecks")
 
 
 @dataclass(frozen=True)
@@ -275,12 +276,14 @@ class Heartbeat:
 
     Every `minutes`, a JSON status (version, sources ok or stale, last refresh, the config's
     layers) is POSTed to `url`, with `auth` like a source's; `name` tells the screens apart
-    (None: the PC's host name)."""
+    (None: the PC's host name). `format` other than "json" pings a monitor IT already runs
+    (signage.heartbeat)."""
 
     url: str
     minutes: float = DEFAULT_HEARTBEAT_MINUTES
     auth: Auth | None = None
     name: str | None = None
+    format: str = "json"  # HEARTBEAT_FORMATS: what the monitor at `url` reads
 
 
 DEFAULT_PANELS: tuple[PanelConfig, ...] = tuple(PanelConfig(k.name, k.seconds) for k in PANELS)

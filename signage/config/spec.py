@@ -18,6 +18,7 @@ from typing import Any
 from signage.config.keys import Key, Table
 from signage.config.model import (
     AUTH_TYPES,
+    HEARTBEAT_FORMATS,
     LANGUAGES,
     NAME_MODES,
     PANEL_KINDS,
@@ -1102,11 +1103,11 @@ HEARTBEAT = Table(
             "text",
             help=(
                 "報告を送る https:// の URL（必須）",
-                "https URL the status is POSTed to",
+                "https URL the status is sent to",
             ),
             doc=(
                 "報告を受け取る `https://` の URL。",
-                "The URL the status is POSTed to.",
+                "The URL the status is sent to (POST for json, GET for a ping).",
             ),
             shown_type="文字列 text",
             example='`"https://board.example.jp/signage/heartbeat"`',
@@ -1163,6 +1164,31 @@ HEARTBEAT = Table(
             shown_type="文字列 text",
             default="PC 名 / host name",
             example='`"みらい小 職員室"`',
+        ),
+        Key(
+            "format",
+            "text",
+            help=(
+                "送り方：json（状態を POST）、uptime-kuma（Push 監視）、healthchecks（ping）",
+                "How to report: json (POST the status), uptime-kuma (push), healthchecks (ping)",
+            ),
+            doc=(
+                (
+                    "送り方。`json` は状態一式を POST。`uptime-kuma` は Push 監視の URL に "
+                    "`status=up`/`down` と `msg=`（要約）を付けて GET。`healthchecks` は ping の "
+                    "URL（`…/ping/<uuid>`）を GET、異常のときは末尾に `/fail`。"
+                ),
+                (
+                    "How to report. `json` POSTs the whole status. `uptime-kuma` GETs the push "
+                    "URL with `status=up`/`down` and `msg=` (a summary). `healthchecks` GETs the "
+                    "ping URL (`…/ping/<uuid>`), with `/fail` appended when not healthy."
+                ),
+            ),
+            shown_type='`"json"` \\| `"uptime-kuma"` \\| `"healthchecks"`',
+            default='`"json"`',
+            example='`"uptime-kuma"`',
+            choices=HEARTBEAT_FORMATS,
+            bad_choice="bad_heartbeat_format",
         ),
     ),
 )

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from signage.presenter import Core
 from signage.process import report_first_frame, tune_process
+from signage.ui.icon import app_icon
 from signage.ui.window import KioskWindow
 
 
@@ -62,10 +63,17 @@ class Kiosk(Protocol):
     def run(self, stop: Awaitable[None]) -> Awaitable[None]: ...
 
 
+# What ends the kiosk cleanly: SIGTERM (systemd, shutdown) and Ctrl+C; on Windows, where no
+# SIGTERM ever arrives, Ctrl+Break or a CTRL_BREAK_EVENT to its process group (SIGBREAK). Task
+# Scheduler's "End" kills the process outright; logoff and shutdown reach Qt as aboutToQuit.
+STOP_SIGNALS = ("SIGTERM", "SIGINT", "SIGBREAK")
+
+
 def run_kiosk(kiosk: Kiosk, windowed: bool) -> int:
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     app.setApplicationName("signage")
+    app.setWindowIcon(app_icon())
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     window = KioskWindow(kiosk.runtime, kiosk.notes)
@@ -84,7 +92,9 @@ def run_kiosk(kiosk: Kiosk, windowed: bool) -> int:
     app.setQuitOnLastWindowClosed(False)
     app.lastWindowClosed.connect(on_quit)
     app.aboutToQuit.connect(on_quit)
-    signal.signal(signal.SIGTERM, lambda *_: loop.call_soon_threadsafe(on_quit))
+    for name in STOP_SIGNALS:
+        if (number := getattr(signal, name, None)) is not None:
+            signal.signal(number, lambda *_: loop.call_soon_threadsafe(on_quit))
     with loop:
         loop.run_until_complete(kiosk.run(quit_future))
     return 0

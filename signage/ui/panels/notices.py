@@ -44,7 +44,7 @@ class NoticesPanel(Panel):
         return self.m.px(190)
 
     def text_width(self, inner: QRectF, notice: Notice) -> float:
-        return inner.width() - (self.qr_size() + self.m.px(32) if notice.link else 0)
+        return inner.width() - (self.qr_size() + self.m.px(32) if has_qr(notice) else 0)
 
     def title_height(self, inner: QRectF, notice: Notice) -> float:
         title_font = self.fonts()[0]
@@ -71,7 +71,7 @@ class NoticesPanel(Panel):
                 take, lines = lines[: max(fit, 1)], lines[max(fit, 1) :]
                 pages[-1].append(Piece(notice, tuple(take), first, not lines))
                 h = fixed + step * len(take)
-                if first and notice.link:
+                if first and has_qr(notice):
                     h = max(h, self.qr_size() + gap)
                 y += h
                 if not lines:
@@ -142,9 +142,10 @@ class NoticesPanel(Panel):
         else:
             note, color = screen("continues_on_next_page"), theme.ORANGE
         y += text_block(p, inner.left(), y + m.px(8), w, note, meta_font, color) + m.px(8)
-        if notice.link and piece.first:
+        matrix = qr_matrix(notice.link) if notice.link and piece.first else None
+        if matrix:
             size = self.qr_size()
-            self.qr(QRectF(inner.right() - size, top, size, size), notice.link)
+            self.qr(QRectF(inner.right() - size, top, size, size), matrix)
             y = max(y, top + size)
         if notice.priority == "urgent":
             p.fillRect(QRectF(inner.left() - m.px(20), top, m.px(6), y - top), theme.VERMILLION)
@@ -169,11 +170,10 @@ class NoticesPanel(Panel):
                 parts.append(screen("until_time", day=day, time=hm(local)))
         return "  ".join(parts)
 
-    def qr(self, rect: QRectF, link: str) -> None:
+    def qr(self, rect: QRectF, matrix: Matrix) -> None:
         """A QR code so staff can open the link on a tablet."""
         p = self.p
         p.fillRect(rect, Qt.GlobalColor.white)
-        matrix = qr_matrix(link)
         quiet = 2
         n = len(matrix) + quiet * 2
         cell = rect.width() / n
@@ -195,12 +195,32 @@ class NoticesPanel(Panel):
 _PAGES: OrderedDict[tuple[object, ...], list[list[Piece]]] = OrderedDict()
 
 
+Matrix = tuple[tuple[bool, ...], ...]
+QR_SCHEMES = ("http://", "https://")  # a phone opens these; javascript:, file:, data: get no code
+QR_MAX_VERSION = 20  # 97 modules: about 2 px each in the panel's code; a longer link is unreadable
+
+
+def has_qr(notice: Notice) -> bool:
+    return bool(notice.link) and qr_matrix(notice.link or "") is not None
+
+
 @lru_cache(maxsize=32)
-def qr_matrix(link: str) -> tuple[tuple[bool, ...], ...]:
-    """The modules of a link's QR code (made once per link: encoding takes milliseconds)."""
+def qr_matrix(link: str) -> Matrix | None:
+    """The modules of a link's QR code (made once per link: encoding takes milliseconds), or
+    None for a link that gets none: not http(s), or too long for a readable code. The notice
+    still shows, without its code."""
     import segno  # only the board with a link needs it: not imported at start-up
 
-    return tuple(tuple(bool(v) for v in row) for row in segno.make(link, error="m").matrix)
+    link = link.strip()
+    if not link.lower().startswith(QR_SCHEMES) or any(c.isspace() for c in link):
+        return None
+    try:
+        code = segno.make(link, error="m")
+    except segno.DataOverflowError:
+        return None
+    if code.version > QR_MAX_VERSION:  # type: ignore[operator]  # an int for a full QR code
+        return None
+    return tuple(tuple(bool(v) for v in row) for row in code.matrix)
 
 
 PANEL = NoticesPanel

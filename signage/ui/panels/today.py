@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QRectF
 
-from signage.jpdate import short_date
+from signage.jpdate import hm, short_date
 from signage.messages import screen
 from signage.ui import theme
 from signage.ui.draw import chip, hline, line_height, text_block, text_width
@@ -52,9 +52,9 @@ class TodayPanel(Panel):
         y = inner.top()
         for item in status.periods:
             period = item.period
-            when = period.start.strftime("%-H:%M")
+            when = hm(period.start)
             if period.end:
-                when += "–" + period.end.strftime("%-H:%M")
+                when += "–" + hm(period.end)
             color = {"past": theme.DIM, "now": theme.ORANGE, "future": theme.TEXT}[item.state]
             font = bold if item.state == "now" else body
             if item.state == "now":
