@@ -43,7 +43,8 @@ def modules() -> Iterator[tuple[str, ast.Module]]:
 
 def guarded(tree: ast.Module) -> set[int]:
     """Lines under an `if` that tests the platform (sys.platform, os.name, WINDOWS...), in a
-    `try` that catches the ImportError/AttributeError, or in a function that names a platform."""
+    `try` that catches the ImportError/AttributeError, or in a function that names a platform
+    or is skipped on one (`@POSIX`, `@pytest.mark.skipif(sys.platform …)`)."""
     lines: set[int] = set()
     for node in ast.walk(tree):
         test = None
@@ -55,6 +56,8 @@ def guarded(tree: ast.Module) -> set[int]:
                 test = "platform"
         elif isinstance(node, ast.FunctionDef) and re.search(r"windows|posix|linux", node.name):
             test = "platform"
+        elif isinstance(node, ast.FunctionDef) and node.decorator_list:
+            test = " ".join(ast.unparse(d) for d in node.decorator_list)  # a skipif on the OS
         if test and re.search(r"platform|os\.name|WINDOWS|POSIX|win32|hasattr", test):
             end = node.end_lineno or node.lineno
             lines.update(range(node.lineno, end + 1))
