@@ -3,6 +3,7 @@ reached without a proxy."""
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 
@@ -13,6 +14,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before any QApplication
 # the disk cache of last good data goes to a throwaway folder, never the user's
 os.environ["SIGNAGE_CACHE"] = tempfile.mkdtemp(prefix="signage-test-cache-")
 os.environ["SIGNAGE_LOG_DIR"] = tempfile.mkdtemp(prefix="signage-test-logs-")
+# The test servers' request lines: noise, and written from their threads after a test's
+# captured stream has closed ("--- Logging error ---").
+logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
 
 @pytest.fixture(scope="session")
