@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 from signage.config.model import Heartbeat
+from signage.errors import FetchError
 from signage.fetch import fetch, post
 
 PING_LIMIT = 64 * 1024  # a monitor answers "OK": read no more than this of its answer
@@ -49,8 +50,22 @@ def ping_url(heartbeat: Heartbeat, status: Mapping[str, Any]) -> str:
     return str(url)
 
 
-async def send(client: httpx.AsyncClient, heartbeat: Heartbeat, status: Mapping[str, Any]) -> None:
-    """Deliver one heartbeat in the configured format. Raises FetchError."""
+async def send(
+    client: httpx.AsyncClient, heartbeat: Heartbeat, status: Mapping[str, Any]
+) -> str | None:
+    """Deliver one heartbeat in the configured format (auth from the environment or a file,
+    the shared client and its network settings). None when the server took it, else why not,
+    in words IT can act on (never a secret)."""
+    try:
+        await _deliver(client, heartbeat, status)
+    except FetchError as exc:
+        return str(exc)
+    return None
+
+
+async def _deliver(
+    client: httpx.AsyncClient, heartbeat: Heartbeat, status: Mapping[str, Any]
+) -> None:
     if heartbeat.format == "json":
         await post(client, heartbeat.url, status, auth=heartbeat.auth)
     else:

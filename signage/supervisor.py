@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 
 from signage import __version__, central
+from signage import heartbeat as heartbeat_wire
 from signage.clock import Clock
 from signage.config import Config, Issue, check_file
 from signage.fetch import safe_url
@@ -277,7 +278,7 @@ class Supervisor:
         heartbeat = self.runtime.config.heartbeat
         if heartbeat is None:
             return False
-        error = await central.send_heartbeat(self.client, heartbeat, self.status())
+        error = await heartbeat_wire.send(self.client, heartbeat, self.status())
         if error != self.heartbeat_error:
             if error is not None:
                 log.warning("heartbeat not delivered: %s", error)

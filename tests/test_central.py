@@ -17,10 +17,11 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from signage import central, logs, supervisor
-from signage.central import Layering, merge
+from signage.central import Layering
 from signage.cli import build_parser, load, main
 from signage.clock import FixedClock
 from signage.config import Config
+from signage.merge import merge
 from signage.network import new_client
 from signage.supervisor import Supervisor
 from tests.test_poller import CALENDAR, NOW

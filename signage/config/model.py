@@ -272,7 +272,7 @@ HEARTBEAT_FORMATS = ("json", "uptime-kuma", "healthchecks")
 
 @dataclass(frozen=True)
 class Heartbeat:
-    """[heartbeat]: where the running kiosk reports its health (signage.central.send_heartbeat).
+    """[heartbeat]: where the running kiosk reports its health (signage.heartbeat).
 
     Every `minutes`, a JSON status (version, sources ok or stale, last refresh, the config's
     layers) is POSTed to `url`, with `auth` like a source's; `name` tells the screens apart
