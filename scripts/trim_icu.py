@@ -11,11 +11,12 @@ word-break dictionaries; it drops the other ~700 locales and the big non-Japanes
 (32 MB -> 10 MB; a Chinese or Korean double-byte code page then fails to open). A locale that
 is gone falls back to the root locale, as for any locale ICU does not know.
 
-It needs binutils (``readelf``) and a C compiler (``cc``) to link the new library; without them,
-or if anything is off,
-build.spec keeps the original library. Windows and macOS wheels use the system's ICU: nothing to do.
+It needs binutils (``readelf``, ``as``, ``ld``; PyInstaller needs them on Linux anyway); without
+them, or if anything is off, build.spec keeps the original library. Windows and macOS wheels use the
+system's ICU: nothing to do there.
 
     python scripts/trim_icu.py SRC.so DEST.so      # prints what it kept
+    python scripts/trim_icu.py --check LIB.so      # scripts/build-bundle.sh: the items Qt may need
 """
 
 from __future__ import annotations
@@ -117,9 +118,9 @@ def trim(blob: bytes) -> tuple[bytes, int, int]:
 
 def build(src: Path, dest: Path) -> str:
     """Write the trimmed library to dest; return a one-line summary."""
-    cc = shutil.which("cc") or shutil.which("gcc")
-    if cc is None:
-        raise RuntimeError("no C compiler (cc)")
+    tools = [shutil.which("as"), shutil.which("ld")]
+    if None in tools:
+        raise RuntimeError("no assembler and linker (as, ld: binutils)")
     symbol, blob = read_symbol(src)
     small, kept, count = trim(blob)
     soname = src.name
@@ -128,20 +129,46 @@ def build(src: Path, dest: Path) -> str:
         dat.write_bytes(small)
         asm = Path(tmp, "data.S")
         asm.write_text(
-            f"\t.section .rodata\n\t.balign 16\n\t.globl {symbol}\n\t.type {symbol}, @object\n"
+            f"\t.section .rodata\n\t.balign 16\n\t.globl {symbol}\n\t.type {symbol}, %object\n"
             f'{symbol}:\n\t.incbin "{dat}"\n\t.size {symbol}, . - {symbol}\n'
-            '\t.section .note.GNU-stack,"",@progbits\n',
+            '\t.section .note.GNU-stack,"",%progbits\n',
             encoding="ascii",
         )
         dest.parent.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [cc, "-shared", "-nostdlib", f"-Wl,-soname,{soname}", "-o", str(dest), str(asm)],
-            check=True,
-            capture_output=True,
-        )
+        obj = Path(tmp, "data.o")
+        subprocess.run(["as", "-o", str(obj), str(asm)], check=True, capture_output=True)
+        link = ["ld", "-shared", "-soname", soname, "-o", str(dest), str(obj)]
+        subprocess.run(link, check=True, capture_output=True)
     sizes = f"{len(blob) / 1e6:.1f} -> {len(small) / 1e6:.1f} MB"
     return f"{symbol}: kept {kept} of {count} items, {sizes}"
 
 
+# What a trimmed library must still hold (check()): the root and Japanese locale data, collation,
+# time zones, converter aliases and Shift_JIS / EUC-JP.
+REQUIRED = (
+    "root.res", "ja.res", "en.res", "res_index.res", "pool.res", "cnvalias.icu", "zoneinfo64.res",
+    "coll/root.res", "coll/ja.res", "coll/ucadata.icu", "zone/ja.res", "brkitr/line.brk",
+    "ibm-943_P15A-2003.cnv", "euc-jp-2007.cnv",
+)  # fmt: skip
+
+
+def check(so: Path) -> str:
+    """Parse the library's data package; raise ValueError if an item of REQUIRED is missing."""
+    symbol, blob = read_symbol(so)
+    header_size = struct.unpack_from("<H", blob, 0)[0]
+    count = struct.unpack_from("<I", blob, header_size)[0]
+    names = set()
+    for i in range(count):
+        start = header_size + struct.unpack_from("<I", blob, header_size + 4 + 8 * i)[0]
+        names.add(blob[start : blob.index(b"\0", start)].decode("ascii").split("/", 1)[1])
+    missing = [name for name in REQUIRED if name not in names]
+    if missing:
+        raise ValueError(f"{so}: {symbol} lacks {' '.join(missing)}")
+    return f"{symbol}: {count} items, {len(blob) / 1e6:.1f} MB, the required ones present"
+
+
 if __name__ == "__main__":
-    print(build(Path(sys.argv[1]), Path(sys.argv[2])))
+    if sys.argv[1] == "--check":
+        print(check(Path(sys.argv[2])))
+    else:
+        print(build(Path(sys.argv[1]), Path(sys.argv[2])))
