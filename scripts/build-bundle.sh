@@ -83,12 +83,13 @@ if ! "$PY" -m PyInstaller build.spec --noconfirm --distpath "$ROOT/dist" \
 fi
 # Libraries the build machine lacks are missing from the bundle too (docs/deploy.md). The GTK3
 # platform theme's are expected: build.spec drops that plugin after the analysis.
-grep -E "WARNING: (Library not found|Hidden import .* not found)" "$LOG" | grep -v "libqgtk3" |
+grep -E "WARNING: (Library not found|Hidden import .* not found|ICU data kept whole)" "$LOG" |
+  grep -v "libqgtk3" |
   sed 's/^/build-bundle: /' || true
 [ -x "$EXE" ] || fail "no executable $EXE"
 t2=$(now)
 
-# --- 3. smoke test: no Python, no config, no display ------------------------------------------------
+# --- 3. smoke test: no Python, no config, no display (then X, where Xvfb is installed) -----------
 SMOKE=$(mktemp -d "${TMPDIR:-/tmp}/signage-smoke.XXXXXX")
 trap 'rm -rf "$SMOKE"' EXIT
 mkdir -p "$SMOKE/empty-path" "$SMOKE/home" "$SMOKE/work"
@@ -135,7 +136,7 @@ for png in "$SMOKE"/png/*.png; do
 done
 [ "$count" -ge 4 ] || fail "render --demo wrote $count PNG(s), expected 4 or more"
 
-# What build.spec trims must leave what the kiosk loads (docs/deploy.md, "What the bundle leaves out").
+# What build.spec trims must leave what the kiosk loads (build.spec, docs/deploy.md §1).
 step "smoke: the files build.spec must keep"
 QT="$BUNDLE/_internal/PySide6/Qt"
 for kept in "$QT/plugins/platforms/libqxcb.so" "$QT/plugins/platforms/libqoffscreen.so" \
