@@ -13,8 +13,11 @@
 # The smoke test runs the frozen program by its path with `env -i`: PATH is an empty folder (no
 # python, no anything), HOME is a fresh empty folder (no school config), QT_QPA_PLATFORM=offscreen.
 # It checks `signage --version`, `signage check` on the bundle's own demo config (exit 0) and on a
-# broken file (exit 2 with FILE:LINE:), and `signage render --demo` (4 or more PNGs, none blank).
-# Any failure exits non-zero. At the end it prints the bundle's size and the time taken.
+# broken file (exit 2 with FILE:LINE:), and `signage render --demo` (4 or more PNGs, none blank);
+# then that what build.spec trims kept the platform plugins, TLS, codecs, time zones and ICU's
+# Japanese data, and, where Xvfb is installed, that `signage run --demo` paints its first frame
+# on X (xcb, LANG=ja_JP.UTF-8). Any failure exits non-zero. At the end it prints the bundle's
+# size and the time taken.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -23,7 +26,7 @@ TAR=0
 for arg in "$@"; do
   case "$arg" in
     --tar) TAR=1 ;;
-    -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "build-bundle: unknown argument: $arg (try --help)" >&2; exit 2 ;;
   esac
 done
@@ -80,12 +83,13 @@ if ! "$PY" -m PyInstaller build.spec --noconfirm --distpath "$ROOT/dist" \
 fi
 # Libraries the build machine lacks are missing from the bundle too (docs/deploy.md). The GTK3
 # platform theme's are expected: build.spec drops that plugin after the analysis.
-grep -E "WARNING: (Library not found|Hidden import .* not found)" "$LOG" | grep -v "libqgtk3" |
+grep -E "WARNING: (Library not found|Hidden import .* not found|ICU data kept whole)" "$LOG" |
+  grep -v "libqgtk3" |
   sed 's/^/build-bundle: /' || true
 [ -x "$EXE" ] || fail "no executable $EXE"
 t2=$(now)
 
-# --- 3. smoke test: no Python, no config, no display ------------------------------------------------
+# --- 3. smoke test: no Python, no config, no display (then X, where Xvfb is installed) -----------
 SMOKE=$(mktemp -d "${TMPDIR:-/tmp}/signage-smoke.XXXXXX")
 trap 'rm -rf "$SMOKE"' EXIT
 mkdir -p "$SMOKE/empty-path" "$SMOKE/home" "$SMOKE/work"
@@ -131,6 +135,57 @@ for png in "$SMOKE"/png/*.png; do
   count=$((count + 1))
 done
 [ "$count" -ge 4 ] || fail "render --demo wrote $count PNG(s), expected 4 or more"
+
+# What build.spec trims must leave what the kiosk loads (build.spec, docs/deploy.md §1).
+step "smoke: the files build.spec must keep"
+QT="$BUNDLE/_internal/PySide6/Qt"
+for kept in "$QT/plugins/platforms/libqxcb.so" "$QT/plugins/platforms/libqoffscreen.so" \
+  "$QT/plugins/platforms/libqwayland.so" "$QT/plugins/xcbglintegrations/libqxcb-glx-integration.so" \
+  "$QT/plugins/platforminputcontexts/libcomposeplatforminputcontextplugin.so" \
+  "$BUNDLE"/_internal/python3.*/lib-dynload/_ssl.*.so "$BUNDLE"/_internal/python3.*/lib-dynload/_codecs_jp.*.so \
+  "$BUNDLE/_internal/certifi/cacert.pem" "$BUNDLE/_internal/tzdata/zoneinfo/Asia/Tokyo"; do
+  [ -f "$kept" ] || fail "the bundle lacks $kept"
+done
+compgen -G "$BUNDLE/_internal/libssl.so.*" >/dev/null || fail "the bundle lacks libssl (https sources)"
+for icu in "$QT"/lib/libicudata.so.*; do
+  [ -f "$icu" ] || continue
+  "$PY" "$ROOT/scripts/trim_icu.py" --check "$icu" | sed 's/^/  /' || fail "ICU data: $icu"
+done
+
+# The kiosk itself on an X server (the xcb platform plugin and what it links, a Japanese locale),
+# when Xvfb is installed: `run --demo` must paint its first frame.
+if command -v Xvfb >/dev/null; then
+  step "smoke: signage run --demo on Xvfb (xcb) until its first frame"
+  XDISP=""
+  for n in $(seq 91 140); do
+    [ -e "/tmp/.X11-unix/X$n" ] || [ -e "/tmp/.X$n-lock" ] || { XDISP=":$n"; break; }
+  done
+  [ -n "$XDISP" ] || fail "no free X display number for Xvfb"
+  Xvfb "$XDISP" -screen 0 1920x1080x24 -nolisten tcp >"$SMOKE/xvfb.log" 2>&1 &
+  XPID=$!
+  trap 'kill "$XPID" 2>/dev/null; rm -rf "$SMOKE"' EXIT
+  for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X${XDISP#:}" ] && break; sleep 0.1; done
+  mkdir -p "$SMOKE/tmp"
+  (cd "$SMOKE/work" && exec env -i PATH="$SMOKE/empty-path" HOME="$SMOKE/home" LANG=ja_JP.UTF-8 \
+    DISPLAY="$XDISP" QT_QPA_PLATFORM=xcb TMPDIR="$SMOKE/tmp" SIGNAGE_LOG_DIR="$SMOKE/logs" \
+    SIGNAGE_CACHE="$SMOKE/cache" "$EXE" run --demo) >/dev/null 2>"$SMOKE/kiosk.err" &
+  KPID=$!
+  for _ in $(seq 200); do
+    grep -q "first-frame" "$SMOKE/kiosk.err" && break
+    kill -0 "$KPID" 2>/dev/null || break
+    sleep 0.1
+  done
+  kill "$KPID" 2>/dev/null || true
+  wait "$KPID" 2>/dev/null || true
+  kill "$XPID" 2>/dev/null || true
+  wait "$XPID" 2>/dev/null || true
+  grep -o "first-frame [0-9]* ms.*" "$SMOKE/kiosk.err" | sed 's/^/  /' || {
+    tail -n 20 "$SMOKE/kiosk.err" >&2
+    fail "the kiosk painted no first frame on Xvfb"
+  }
+else
+  step "smoke: (no Xvfb: the kiosk on X is not tried)"
+fi
 t3=$(now)
 
 # --- 4. report -----------------------------------------------------------------------------------

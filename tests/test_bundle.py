@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -139,10 +140,48 @@ def test_frozen_check_reports_file_and_line(frozen_signage: Path, tmp_path: Path
 def test_bundle_leaves_out_what_the_kiosk_does_not_use(frozen_signage: Path) -> None:
     internal = frozen_signage.parent / "_internal"
     names = {p.relative_to(internal).as_posix() for p in internal.rglob("*")}
-    for unwanted in ("pytest", "_pytest", "pytestqt", "PySide6/Qt/translations", "setuptools"):
+    unwanted_packages = ("pytest", "_pytest", "pytestqt", "PySide6/Qt/translations", "setuptools")
+    for unwanted in (*unwanted_packages, "trustme", "cryptography"):
         assert not any(n == unwanted or n.startswith(unwanted + "/") for n in names), unwanted
     for module in ("QtNetwork", "QtQml", "QtQuick", "QtSvg", "QtWebEngineCore", "QtPdf"):
         assert not any(module in n for n in names), f"{module} is in the bundle"
     assert any(n.startswith("tzdata/") for n in names), "tzdata: Windows has no zoneinfo"
     # the window's icon, and the one deploy/linux/signage.desktop names
     assert "assets/signage.png" in names and "assets/signage.ico" in names
+
+
+def test_bundle_keeps_the_platform_plugins_tls_and_codecs(frozen_signage: Path) -> None:
+    """What build.spec trims must leave what a kiosk loads (on Windows: qwindows, on Linux: xcb
+    and wayland); offscreen (render, the smoke tests) everywhere."""
+    internal = frozen_signage.parent / "_internal"
+    names = {p.relative_to(internal).as_posix() for p in internal.rglob("*") if p.is_file()}
+
+    def has(pattern: str) -> bool:
+        return any(re.search(pattern, n) for n in names)
+
+    platforms = ["qoffscreen"]
+    if sys.platform.startswith("win"):
+        platforms.append("qwindows")
+    elif sys.platform.startswith("linux"):
+        platforms += ["qxcb", "qwayland"]
+        assert has(r"(^|/)libssl[^/]*\.so"), "libssl: https sources"
+    for name in platforms:
+        assert has(rf"plugins/platforms/(lib)?{name}\.(so|dll|dylib)$"), name
+    assert has(r"(^|/)_ssl[.\w-]*\.(so|pyd)$"), "the ssl module: https sources"
+    assert has(r"(^|/)_codecs_jp[.\w-]*\.(so|pyd)$") or "_codecs_jp" in sys.builtin_module_names
+    assert "certifi/cacert.pem" in names
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="only Linux wheels ship ICU")
+def test_bundle_icu_data_keeps_japanese(frozen_signage: Path) -> None:
+    """build.spec links a smaller ICU data library (scripts/trim_icu.py) where cc is present."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    try:
+        import trim_icu
+    finally:
+        sys.path.remove(str(ROOT / "scripts"))
+    libraries = sorted(frozen_signage.parent.rglob("libicudata.so.*"))
+    if not libraries:
+        pytest.skip("this PySide6 ships no ICU")
+    for library in libraries:
+        trim_icu.check(library)  # raises if the root, ja, collation or Shift_JIS data is gone
