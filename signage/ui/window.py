@@ -36,6 +36,8 @@ class KioskWindow(QWidget):
         self._painted: tuple[object, ...] | None = None  # the scene the screen shows
         # Called once, after the first frame that shows data is painted (the kiosk logs it).
         self.on_first_data_frame: Callable[[], None] | None = None
+        # Called after each whole frame painted (the kiosk's run waits for the first).
+        self.on_painted: Callable[[], None] | None = None
         self._soon = QTimer(self)  # a rebuild soon after new data or a new config
         self._soon.setSingleShot(True)
         self._soon.timeout.connect(self.tick)
@@ -107,6 +109,8 @@ class KioskWindow(QWidget):
             painter.end()
         if whole:
             self._painted = scene
+            if self.on_painted is not None:
+                self.on_painted()
         if shown.has_data and self.on_first_data_frame is not None:
             report, self.on_first_data_frame = self.on_first_data_frame, None
             report()
