@@ -117,12 +117,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_check(files: list[Path | str], lang: str | None) -> int:
-    from signage import central
     from signage.config import check_file
+    from signage.config.paths import is_layered
 
     status = 0
     for path in files:
-        if central.is_layered(path):  # fetches the layers (or uses the saved copies)
+        if is_layered(path):  # fetches the layers (or uses the saved copies)
+            from signage import central
+
             issues = central.check(path, lang)
         else:
             assert isinstance(path, Path)
@@ -145,9 +147,11 @@ def load(args: argparse.Namespace, today: date) -> Loaded:
     if path is None and not args.demo:
         path = find_config()
     if path is not None:
-        from signage import central
+        from signage.config.paths import is_layered
 
-        if central.is_layered(path):
+        if is_layered(path):
+            from signage import central
+
             config, layered = central.load(path)
             # The kiosk's Supervisor shows the state of the layers live; a still picture here.
             notes = layered.notes if args.command != "run" else ()

@@ -56,3 +56,16 @@ def test_the_disk_copies_are_shown_before_the_start_and_not_read_again(tmp_path:
     runtime.store.subscribe(heard.append)
     assert asyncio.run(poller.restore()) is False
     assert heard == []
+
+
+def test_a_plain_config_file_is_loaded_without_the_http_stack(tmp_path: Path):
+    config = tmp_path / "signage.toml"
+    config.write_text('[school]\nname = "x"\n', encoding="utf-8")
+    code = (
+        "import argparse, pathlib\nfrom signage import cli\n"
+        f"path = pathlib.Path({str(config)!r})\n"
+        "args = argparse.Namespace(config=path, demo=False, command='run')\n"
+        "cli.load(args, None)\ncli.cmd_check([args.config], None)"
+    )
+    # the config's checker knows the source kinds (signage.sources), not their libraries
+    assert not imported_after(code) & {"httpx", "httpcore", "icalendar", "segno", "signage.central"}

@@ -64,8 +64,9 @@ class Kiosk(Protocol):
     def run(self, stop: Awaitable[None]) -> Awaitable[None]: ...
 
 
-# The kiosk's run (the HTTP stack, the parsers: imports that block the UI thread) starts once
-# the first frame is on screen, or after this long if the window is never painted (hidden).
+# With data from the disk copies, the kiosk's run (the HTTP stack, the parsers: imports that
+# block the UI thread) starts once the first frame is on screen, or after this long if the
+# window is never painted (hidden).
 FIRST_PAINT_WAIT_SECONDS = 2.0
 
 
@@ -105,8 +106,10 @@ def run_kiosk(kiosk: Kiosk, windowed: bool) -> int:
             signal.signal(number, lambda *_: loop.call_soon_threadsafe(on_quit))
 
     async def after_first_paint() -> None:
-        with contextlib.suppress(asyncio.TimeoutError):
-            await asyncio.wait_for(asyncio.shield(painted), FIRST_PAINT_WAIT_SECONDS)
+        # Nothing to show yet (the demo, a first start): the sooner the parsers the better.
+        if any(s.fetched_at is not None for s in kiosk.runtime.store.snapshots()):
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(asyncio.shield(painted), FIRST_PAINT_WAIT_SECONDS)
         await kiosk.run(quit_future)
 
     with loop:
