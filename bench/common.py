@@ -42,12 +42,21 @@ class Kiosk:
     """`python -m signage run --demo` in a throwaway TMPDIR/log/cache, stderr read in a
     thread (so the pipe never fills), and the first-frame line caught as it comes."""
 
-    def __init__(self, width: int = 1920, height: int = 1080, platform: str = "offscreen") -> None:
+    def __init__(
+        self,
+        width: int = 1920,
+        height: int = 1080,
+        platform: str = "offscreen",
+        args: tuple[str, ...] = ("--demo",),
+        cache: Path | None = None,
+    ) -> None:
+        """`args`: after `run` (default the demo, which keeps no disk copies); `cache`: the
+        SIGNAGE_CACHE folder to use (default a fresh one)."""
         self.folder = Path(tempfile.mkdtemp(prefix="signage-bench-"))
         env = dict(os.environ)
         env["TMPDIR"] = str(self.folder)  # the per-screen lock lives there
         env["SIGNAGE_LOG_DIR"] = str(self.folder / "logs")
-        env["SIGNAGE_CACHE"] = str(self.folder / "cache")
+        env["SIGNAGE_CACHE"] = str(cache or self.folder / "cache")
         env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
         if platform == "offscreen":
             env["QT_QPA_PLATFORM"] = offscreen_platform(width, height, self.folder)
@@ -55,7 +64,7 @@ class Kiosk:
             env["QT_QPA_PLATFORM"] = platform  # e.g. xcb, with DISPLAY set (Xvfb)
         self.started = time.monotonic()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "signage", "run", "--demo"],
+            [sys.executable, "-m", "signage", "run", *args],
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,

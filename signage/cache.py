@@ -9,6 +9,7 @@ kept as it came (`RawCache`). Both write one file per copy the same private, ato
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import errno
 import hashlib
 import json
@@ -19,10 +20,16 @@ import sys
 import tempfile
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from signage import itemcodec
 from signage.files import read_regular
 from signage.model import Item, Snapshot
+
+if TYPE_CHECKING:
+    from zoneinfo import ZoneInfo
+
+    from signage.config.model import SourceConfig
 
 log = logging.getLogger(__name__)
 
@@ -154,7 +161,7 @@ _OLD_LAYOUTS = (".cache", ".raw", ".json")  # raw content as fetched, by older v
 class ItemCache(_PrivateFiles):
     """One file per source, `<id>.items`: one JSON document holding the source's items as
     the store holds them (signage.itemcodec), their warnings, when they were fetched, and
-    `key`, what they were made under (see signage.poller.copy_key): a copy made for another
+    `key`, what they were made under (see `copy_key`): a copy made for another
     URL or another `names` setting is not shown. No raw content is ever written: a restart
     shows these items directly, with no parse, and the first fetch after it is unconditional
     (a 304 must not answer for a body nobody holds).
@@ -232,3 +239,15 @@ class ItemCache(_PrivateFiles):
         for suffix in _OLD_LAYOUTS:
             with contextlib.suppress(OSError):
                 (self.folder / f"{source_id}{suffix}").unlink()
+
+
+def copy_key(config: SourceConfig, tz: ZoneInfo) -> str:
+    """What a source's items on disk were made under: its config (what it reads, and the
+    `names` and `private` decisions) and the school's zone. A copy made under another key is
+    not shown, so a stricter `names` never shows a copy made under a looser one. What changes
+    nothing that is shown (credentials, the interval, TLS checks) is left out. One-way: the
+    file says only whether the config is the same. Needs no source object, so the kiosk can
+    show its copies before the sources' parsers are imported."""
+    config = dataclasses.replace(config, auth=None, refresh_minutes=0.0, verify=True)
+    text = f"{config!r} {tz.key}"
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

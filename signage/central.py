@@ -46,7 +46,6 @@ import hashlib
 import logging
 import os
 import re
-import tomllib
 from collections.abc import Callable, Mapping, MutableMapping, MutableSequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -75,6 +74,7 @@ from signage.config import (
     parse_config,
     resolve_path,
 )
+from signage.config.paths import is_layered
 from signage.config.spec import path_values
 from signage.errors import ConfigError, SourceError
 from signage.fetch import fetch, safe_url
@@ -776,17 +776,6 @@ def _cache_key(location: str) -> str:
 
 
 # --- For the command line ---------------------------------------------------------------------
-
-
-def is_layered(location: str | Path) -> bool:
-    """Whether the config is remote or has a [central] table (else: a plain local file)."""
-    if isinstance(location, str) and is_url(location):
-        return True
-    try:
-        data = tomllib.loads(Path(location).read_bytes().decode("utf-8-sig"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
-        return False  # the plain check reports it
-    return "central" in data
 
 
 def cache_dir_for(location: str | Path) -> Path:

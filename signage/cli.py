@@ -4,32 +4,22 @@ config error (with a one-line reason on stderr)."""
 from __future__ import annotations
 
 import argparse
-import asyncio
-import atexit
 import io
-import json
-import logging
-import shutil
 import sys
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from signage import __version__, logs
-from signage.cache import default_cache_dir
-from signage.clock import Clock, FixedClock, SystemClock
-from signage.config import (
-    Config,
-    check_file,
-    default_config_path,
-    find_config,
-    is_url,
-    load_config,
-)
-from signage.errors import ConfigError
-from signage.loaded import Loaded
-from signage.messages import screen
-from signage.runtime import Runtime
+from signage import __version__
+
+if TYPE_CHECKING:
+    from signage.clock import Clock
+    from signage.config import Config
+    from signage.loaded import Loaded
+    from signage.runtime import Runtime
+
+# Nothing heavy at the top: `--version` and a usage error answer before the config, the
+# HTTP stack or asyncio are imported; each command imports what it needs (tests/test_startup.py).
 
 USAGE_ERROR = 2
 
@@ -40,6 +30,8 @@ class UsageError(Exception):
 
 def config_location(value: str) -> Path | str:
     """A config argument: a path, or an http(s) URL kept as text (a central config)."""
+    from signage.config import is_url
+
     return value.strip() if is_url(value) else Path(value)
 
 
@@ -100,6 +92,11 @@ def main(argv: list[str] | None = None) -> int:
     # A double-clicked or autostarted executable has no arguments: start the kiosk.
     args = build_parser().parse_args(argv or ["run"])
     kiosk = args.command == "run"
+    import logging
+
+    from signage import logs
+    from signage.errors import ConfigError
+
     logs.setup(logging.INFO if args.verbose or kiosk else logging.WARNING, to_file=kiosk)
     try:
         if args.command == "check":
@@ -120,11 +117,14 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_check(files: list[Path | str], lang: str | None) -> int:
-    from signage import central
+    from signage.config import check_file
+    from signage.config.paths import is_layered
 
     status = 0
     for path in files:
-        if central.is_layered(path):  # fetches the layers (or uses the saved copies)
+        if is_layered(path):  # fetches the layers (or uses the saved copies)
+            from signage import central
+
             issues = central.check(path, lang)
         else:
             assert isinstance(path, Path)
@@ -138,13 +138,20 @@ def cmd_check(files: list[Path | str], lang: str | None) -> int:
 
 def load(args: argparse.Namespace, today: date) -> Loaded:
     """The config to use, from --config, --demo or the standard place."""
+    from signage.cache import default_cache_dir
+    from signage.config import default_config_path, find_config, load_config
+    from signage.loaded import Loaded
+    from signage.messages import screen
+
     path = args.config
     if path is None and not args.demo:
         path = find_config()
     if path is not None:
-        from signage import central
+        from signage.config.paths import is_layered
 
-        if central.is_layered(path):
+        if is_layered(path):
+            from signage import central
+
             config, layered = central.load(path)
             # The kiosk's Supervisor shows the state of the layers live; a still picture here.
             notes = layered.notes if args.command != "run" else ()
@@ -154,6 +161,10 @@ def load(args: argparse.Namespace, today: date) -> Loaded:
         return Loaded(config, (), default_cache_dir(config.path))
     if not args.demo and args.command != "run":
         raise UsageError("no config: give --config FILE or --demo")
+    import atexit
+    import shutil
+    import tempfile
+
     from signage.demo import materialize_demo
 
     folder = Path(tempfile.mkdtemp(prefix="signage-demo-"))
@@ -183,6 +194,8 @@ def demo_today(clock: Clock) -> date:
 
 
 def clock_for(at: str | None) -> Clock:
+    from signage.clock import FixedClock, SystemClock
+
     return SystemClock() if at is None else FixedClock(parse_at(at))
 
 
@@ -204,12 +217,15 @@ def parse_at(text: str, tz_name: str = "Asia/Tokyo") -> datetime:
 
 def with_school_zone(clock: Clock, config: Config, at: str | None) -> Clock:
     """`--at` without an offset means the school's local time."""
+    from signage.clock import FixedClock
+
     if at is None:
         return clock
     return FixedClock(parse_at(at, config.school.timezone))
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from signage.clock import SystemClock
     from signage.kiosk import AlreadyRunning, Kiosk
     from signage.ui.app import run_kiosk
 
@@ -224,7 +240,10 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def fetched(loaded: Loaded, clock: Clock) -> Runtime:
     """A runtime whose sources have each been refreshed once."""
+    import asyncio
+
     from signage.network import new_client
+    from signage.runtime import Runtime
 
     runtime = Runtime.build(loaded.config, clock, loaded.cache_dir)
 
@@ -287,6 +306,8 @@ def cmd_agenda(args: argparse.Namespace) -> int:
         days=args.days,
     )
     if args.json:
+        import json
+
         print(json.dumps(data, ensure_ascii=False, indent=2))
     else:
         print(agenda.as_text(data))

@@ -5,22 +5,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import dataclasses
-import hashlib
 import logging
 import random
 import threading
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import TypeVar
-
-import httpx
+from typing import TYPE_CHECKING, TypeVar
 
 from signage.cache import ItemCache
+from signage.cache import copy_key as cache_key
 from signage.clock import Clock
 from signage.errors import FetchError, SourceError
-from signage.sources import Source
 from signage.store import Store
+
+if TYPE_CHECKING:  # the kiosk imports this before the HTTP stack (signage.kiosk)
+    import httpx
+
+    from signage.sources.base import Source
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +64,8 @@ class Poller:
         items as they were stored, with no parse, marked with when they were fetched."""
         if self.cache is None or self._raw is not None:
             return False
+        if self.store.get(self.source.id).fetched_at is not None:
+            return False  # shown already (restored before the start, or kept through a reload)
         copy = await asyncio.to_thread(self.cache.load, self.source.id, self.key)
         if copy is None or copy.fetched_at is None:
             return False
@@ -143,14 +146,8 @@ class Poller:
 
 
 def copy_key(source: Source) -> str:
-    """What a source's items on disk were made under: its config (what it reads, and the
-    `names` and `private` decisions) and the school's zone. A copy made under another key is
-    not shown, so a stricter `names` never shows a copy made under a looser one. What changes
-    nothing that is shown (credentials, the interval, TLS checks) is left out. One-way: the
-    file says only whether the config is the same."""
-    config = dataclasses.replace(source.config, auth=None, refresh_minutes=0.0, verify=True)
-    text = f"{config!r} {source.tz.key}"
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """What `source`'s items on disk were made under (signage.cache.copy_key)."""
+    return cache_key(source.config, source.tz)
 
 
 async def in_daemon_thread(function: Callable[..., T], *args: object) -> T:

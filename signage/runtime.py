@@ -1,19 +1,52 @@
-"""The running core without Qt: config → sources → store, and one poller per source."""
+"""The running core without Qt: config → sources → store, and one poller per source.
+
+`Restored` is the core the kiosk shows first: the store filled from the disk copies alone,
+before the sources' parsers and the HTTP stack are imported (signage.kiosk).
+"""
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import httpx
-
-from signage.cache import ItemCache
+from signage.cache import ItemCache, copy_key
 from signage.clock import Clock
 from signage.config import Config
-from signage.poller import Poller
-from signage.sources import Source, make_source
 from signage.store import Store
+
+if TYPE_CHECKING:
+    import httpx
+
+    from signage.poller import Poller
+    from signage.sources import Source
+
+
+@dataclass
+class Restored:
+    """A config's sources as their last good copies on disk show them: no parse, no fetch.
+    What the kiosk paints while it imports the rest; `Runtime.build(previous=…)` adopts the
+    store's copies, and a poller does not read again a copy the store holds already."""
+
+    config: Config
+    clock: Clock
+    store: Store
+
+    @classmethod
+    def load(cls, config: Config, clock: Clock, cache_dir: Path | None) -> Restored:
+        store = Store(sc.id for sc in config.sources)
+        if cache_dir is not None:
+            cache, tz = ItemCache(cache_dir), config.school.tz
+            for sc in config.sources:
+                copy = cache.load(sc.id, copy_key(sc, tz))
+                if copy is not None and copy.fetched_at is not None:
+                    store.succeeded(sc.id, copy.items, copy.warnings, copy.fetched_at)
+        return cls(config, clock, store)
+
+    @property
+    def roles(self) -> dict[str, str]:
+        return {sc.id: sc.role for sc in self.config.sources}
 
 
 @dataclass
@@ -30,11 +63,13 @@ class Runtime:
         config: Config,
         clock: Clock,
         cache_dir: Path | None = None,
-        previous: Runtime | None = None,
+        previous: Runtime | Restored | None = None,
     ) -> Runtime:
         """`cache_dir`: where last good copies live on disk (None: memory only, as the demo).
-        `previous`: the runtime this one replaces; a source configured exactly as before
-        keeps its data on screen through the reload."""
+        `previous`: the runtime this one replaces (or what was restored before the start); a
+        source configured exactly as before keeps its data on screen through the reload."""
+        from signage.sources import make_source
+
         tz = config.school.tz
         sources = [make_source(sc, tz, clock) for sc in config.sources]
         cache = ItemCache(cache_dir) if cache_dir is not None else None
@@ -51,6 +86,8 @@ class Runtime:
         return {sc.id: sc.role for sc in self.config.sources}
 
     def pollers(self, client: httpx.AsyncClient) -> list[Poller]:
+        from signage.poller import Poller
+
         return [Poller(s, self.store, client, self.clock, cache=self.cache) for s in self.sources]
 
     async def refresh_all(self, client: httpx.AsyncClient) -> None:

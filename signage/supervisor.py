@@ -26,7 +26,7 @@ from signage.config import Config, Issue, check_file
 from signage.fetch import safe_url
 from signage.messages import screen
 from signage.network import new_client
-from signage.runtime import Runtime
+from signage.runtime import Restored, Runtime
 
 log = logging.getLogger(__name__)
 
@@ -50,13 +50,15 @@ class Supervisor:
         client: httpx.AsyncClient,
         cache_dir: Path | None,
         on_change: Callable[[Runtime], None] = lambda runtime: None,
+        previous: Restored | None = None,
     ) -> None:
+        """`previous`: what the kiosk showed from the disk copies before this was made."""
         self.clock = clock
         self.client = client
         self._own_client = False  # the caller's client is the caller's to close
         self.cache_dir = cache_dir
         self.on_change = on_change
-        self.runtime = Runtime.build(config, clock, cache_dir)
+        self.runtime = Runtime.build(config, clock, cache_dir, previous)
         self.local_error: str | None = None  # why the file on disk is not the one running
         self.central_note: str | None = None  # the layers: not current, or refused
         self.layers_current = False  # the last fetch of the layers got every one of them

@@ -69,6 +69,7 @@ class View:
     notices: tuple[Notice, ...]
     visits: VisitsView
     notes: tuple[str, ...] = field(default=())  # e.g. the demo banner
+    blink: bool = True  # the clock's colon dims every other second ([display] blink)
 
     def available(self) -> set[str]:
         """Panel kinds with something to show; today always, so the screen is never blank."""
@@ -110,6 +111,7 @@ def build_view(
         notices=tuple(notices),
         visits=visits,
         notes=notes,
+        blink=config.display.blink,
     )
 
 

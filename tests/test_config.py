@@ -1373,3 +1373,12 @@ def test_format_key_path() -> None:
     assert format_key_path(("sources", 2, "kind")) == "sources[2].kind"
     assert format_key_path(("school", "time zone")) == 'school."time zone"'
     assert format_key_path(()) == ""
+
+
+def test_the_clock_blinks_unless_told_not_to(tmp_path: Path) -> None:
+    config, issues = check_file(write(tmp_path, "[display]\nblink = false\n"))
+    assert issues == [] and config is not None and config.display.blink is False
+    config, _ = check_file(write(tmp_path, "[display]\nscreen = 1\n"))
+    assert config is not None and config.display.blink is True
+    issue = only(issues_of(tmp_path, '[display]\nblink = "no"\n'))
+    assert (issue.line, issue.key) == (2, "display.blink")

@@ -79,7 +79,7 @@ def test_the_screen_comes_from_the_config_unless_given(tmp_temp: Path):
     assert kiosk.notes == ("デモ表示中",)
     seen = []
     kiosk.on_change(lambda runtime, error: seen.append((runtime, error)))
-    kiosk.supervisor.on_change(kiosk.runtime)
+    kiosk.start().on_change(kiosk.runtime)  # the HTTP client and the pollers: made here
     assert seen == [(kiosk.runtime, None)]
     stop_at_once(kiosk)
 

@@ -197,3 +197,20 @@ def test_the_kiosk_does_not_import_what_its_first_frame_does_not_need():
     code = "import sys, signage.ui.app; print('segno' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_each_second_asks_for_the_colon_and_the_bars_new_part_only():
+    from signage.ui.screen import changed_rects, ticking_rects
+
+    ensure_gui()
+    width, height = 1920, 1080
+    now = datetime(2026, 11, 24, 9, 22, 10, tzinfo=TOKYO)
+    view = build_view(Config(school=School("テスト小学校")), [], now)
+    clock, bar = ticking_rects(width, height, view)
+    colon, span = changed_rects(width, height, view, 0.30, 0.35)
+    assert clock.contains(colon) and colon.width() < clock.width() / 4
+    assert bar.contains(span) and span.width() < bar.width() * 0.06
+    assert changed_rects(width, height, view, 0.35, 0.35) == [colon]  # paused: the colon only
+    steady = replace(view, blink=False)
+    assert changed_rects(width, height, steady, 0.30, 0.35) == [span]
+    assert changed_rects(width, height, steady, 0.35, 0.35) == []

@@ -183,9 +183,11 @@ class Checker(Reader):
         table, path = self.section(data, "display"), ("display",)
         language = self.get(table, path, DISPLAY["language"])
         screen = self.get(table, path, DISPLAY["screen"])
+        blink = self.get(table, path, DISPLAY["blink"])
         return Display(
             language=language or Display.language,
             screen=Display.screen if screen is None else screen,
+            blink=Display.blink if blink is None else blink,
             schedule=self.schedule(table, path),
         )
 

@@ -215,6 +215,7 @@ class Schedule:
 class Display:
     language: str = "ja"
     screen: int = 0
+    blink: bool = True  # the clock's colon dims every other second
     schedule: Schedule = Schedule()
 
 

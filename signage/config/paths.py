@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -42,6 +43,19 @@ def find_config(env: Mapping[str, str] | None = None) -> Path | str | None:
 def is_url(text: str) -> bool:
     """Whether `text` is an http(s) URL rather than a path."""
     return text.strip().lower().startswith(("http://", "https://"))
+
+
+def is_layered(location: str | Path) -> bool:
+    """Whether the config is remote or has a [central] table (else: a plain local file).
+    Here, not in signage.central, so that a plain file's kiosk and `check` never import the
+    HTTP stack to find out."""
+    if isinstance(location, str) and is_url(location):
+        return True
+    try:
+        data = tomllib.loads(Path(location).read_bytes().decode("utf-8-sig"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return False  # the plain check reports it
+    return "central" in data
 
 
 _LOOPBACK = ("localhost", "127.0.0.1", "::1", "[::1]")

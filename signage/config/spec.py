@@ -290,6 +290,29 @@ DISPLAY = Table(
             minimum=0,
         ),
         Key(
+            "blink",
+            "boolean",
+            help=(
+                "false: 時計のコロンを点滅させない",
+                "false: a steady clock colon",
+            ),
+            doc=(
+                (
+                    "時計のコロンが1秒おきに暗くなり、画面が止まっていないことを示す。"
+                    "`false` にすると点滅せず、毎秒の描き直しは進行バーだけになる"
+                    "（待機中のCPUが少し減る）。"
+                ),
+                (
+                    "The clock's colon dims every other second, which shows the screen is not "
+                    "frozen. `false` keeps it steady: each second only the progress bar is "
+                    "repainted (a little less CPU at rest)."
+                ),
+            ),
+            shown_type="`true` \\| `false`",
+            default="`true`",
+            example="`false`",
+        ),
+        Key(
             "on",
             "time",
             help=(

@@ -5,6 +5,7 @@ on Ctrl+Q or SIGTERM. The kiosk itself (HTTP client, pollers, the screen's lock)
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 from collections.abc import Awaitable, Callable
 from typing import Protocol
@@ -63,6 +64,12 @@ class Kiosk(Protocol):
     def run(self, stop: Awaitable[None]) -> Awaitable[None]: ...
 
 
+# With data from the disk copies, the kiosk's run (the HTTP stack, the parsers: imports that
+# block the UI thread) starts once the first frame is on screen, or after this long if the
+# window is never painted (hidden).
+FIRST_PAINT_WAIT_SECONDS = 2.0
+
+
 # What ends the kiosk cleanly: SIGTERM (systemd, shutdown) and Ctrl+C; on Windows, where no
 # SIGTERM ever arrives, Ctrl+Break or a CTRL_BREAK_EVENT to its process group (SIGBREAK). Task
 # Scheduler's "End" kills the process outright; logoff and shutdown reach Qt as aboutToQuit.
@@ -78,6 +85,8 @@ def run_kiosk(kiosk: Kiosk, windowed: bool) -> int:
     asyncio.set_event_loop(loop)
     window = KioskWindow(kiosk.runtime, kiosk.notes)
     window.on_first_data_frame = report_first_frame
+    painted: asyncio.Future[None] = loop.create_future()
+    window.on_painted = lambda: None if painted.done() else painted.set_result(None)
     kiosk.on_change(window.presenter.set_core)
     place(window, app, kiosk.screen, windowed)
     tune_process()
@@ -95,6 +104,14 @@ def run_kiosk(kiosk: Kiosk, windowed: bool) -> int:
     for name in STOP_SIGNALS:
         if (number := getattr(signal, name, None)) is not None:
             signal.signal(number, lambda *_: loop.call_soon_threadsafe(on_quit))
+
+    async def after_first_paint() -> None:
+        # Nothing to show yet (the demo, a first start): the sooner the parsers the better.
+        if any(s.fetched_at is not None for s in kiosk.runtime.store.snapshots()):
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(asyncio.shield(painted), FIRST_PAINT_WAIT_SECONDS)
+        await kiosk.run(quit_future)
+
     with loop:
-        loop.run_until_complete(kiosk.run(quit_future))
+        loop.run_until_complete(after_first_paint())
     return 0

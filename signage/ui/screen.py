@@ -96,16 +96,51 @@ def ticking_rects(width: int, height: int, view: View) -> tuple[QRect, QRect]:
     )
 
 
-def paint_ticking(painter: QPainter, width: int, height: int, view: View, frame: Frame) -> None:
-    """Repaint only the clock and the progress bar, exactly as `paint_screen` paints them,
-    over a screen that `paint_screen` painted for the same panel, data and minute."""
+def changed_rects(
+    width: int, height: int, view: View, progress_before: float, progress_after: float
+) -> list[QRect]:
+    """What of `ticking_rects` one second changes while the scene stays: the clock's colon
+    (its digits change with the minute, which repaints the whole screen) and the bar's part
+    between where it was painted and where it is now. Whole pixels, a margin for the
+    antialiased edges; `paint_ticking` clipped to these paints the same pixels as a whole
+    repaint. Nothing of the clock when it does not blink (`[display] blink = false`)."""
     m = Metrics(height)
+    dx, dy = burn_in_offset(view, m)
     clock, (right, top), bar = _ticking_geometry(width, height, m.family)
+    rects = []
+    if view.blink:
+        font = m.font(m.clock)
+        colon_w = text_width(":", font)
+        x = right - text_width(view.now.strftime("%M"), font) - colon_w
+        colon = QRectF(x - 2, clock[1], colon_w + 6, clock[3]) & QRectF(*clock)
+        rects.append(colon.translated(dx, dy).toAlignedRect())
+    left, right_x = sorted((progress_before, progress_after))
+    if right_x > left:
+        strip = QRectF(*bar)
+        span = QRectF(
+            strip.left() + strip.width() * left - 1,
+            strip.top(),
+            strip.width() * (right_x - left) + 2,
+            strip.height(),
+        )
+        rects.append((span & strip).translated(dx, dy).toAlignedRect())
+    return rects
+
+
+def paint_ticking(
+    painter: QPainter, width: int, height: int, view: View, frame: Frame, clock: bool = True
+) -> None:
+    """Repaint only the clock and the progress bar, exactly as `paint_screen` paints them,
+    over a screen that `paint_screen` painted for the same panel, data and minute.
+    `clock=False`: the bar alone (nothing of the clock was asked for)."""
+    m = Metrics(height)
+    box, (right, top), bar = _ticking_geometry(width, height, m.family)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
     painter.translate(*burn_in_offset(view, m))
-    painter.fillRect(QRectF(*clock), theme.BG)
-    paint_clock(painter, right, top, view, m.font(m.clock))
+    if clock:
+        painter.fillRect(QRectF(*box), theme.BG)
+        paint_clock(painter, right, top, view, m.font(m.clock))
     painter.fillRect(QRectF(*bar), theme.BG)
     paint_progress(painter, QRectF(*bar), frame)
 
@@ -199,14 +234,15 @@ def paint_header(p: QPainter, rect: QRectF, view: View, m: Metrics) -> None:
 
 
 def paint_clock(p: QPainter, right: float, top: float, view: View, font: QFont) -> None:
-    """HH:MM, right-aligned; the colon dims every other second so a frozen screen shows."""
+    """HH:MM, right-aligned; the colon dims every other second so a frozen screen shows
+    (unless `[display] blink = false`)."""
     hours, minutes = view.now.strftime("%H"), view.now.strftime("%M")
     colon_w = text_width(":", font)
     minutes_w = text_width(minutes, font)
     x = right - minutes_w
     text_block(p, x, top, minutes_w + 2, minutes, font, theme.TEXT)
     x -= colon_w
-    colon = theme.TEXT if view.now.second % 2 == 0 else theme.DIM
+    colon = theme.TEXT if not view.blink or view.now.second % 2 == 0 else theme.DIM
     text_block(p, x, top - font.pixelSize() * 0.06, colon_w + 2, ":", font, colon)
     hours_w = text_width(hours, font)
     text_block(p, x - hours_w, top, hours_w + 2, hours, font, theme.TEXT)

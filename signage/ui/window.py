@@ -16,7 +16,14 @@ from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QRegion, QResizeEven
 from PySide6.QtWidgets import QWidget
 
 from signage.presenter import Core, Presenter
-from signage.ui.screen import PanelError, notice_pages, paint_screen, paint_ticking, ticking_rects
+from signage.ui.screen import (
+    PanelError,
+    changed_rects,
+    notice_pages,
+    paint_screen,
+    paint_ticking,
+    ticking_rects,
+)
 
 log = logging.getLogger(__name__)
 SETTLE_MS = 20  # new data: rebuild this soon after, so sources arriving together count once
@@ -34,8 +41,11 @@ class KioskWindow(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.presenter = Presenter(core, notes, monotonic, notice_pages, self._size())
         self._painted: tuple[object, ...] | None = None  # the scene the screen shows
+        self._bar = 0.0  # how far the progress bar on screen has run
         # Called once, after the first frame that shows data is painted (the kiosk logs it).
         self.on_first_data_frame: Callable[[], None] | None = None
+        # Called after each whole frame painted (the kiosk's run waits for the first).
+        self.on_painted: Callable[[], None] | None = None
         self._soon = QTimer(self)  # a rebuild soon after new data or a new config
         self._soon.setSingleShot(True)
         self._soon.timeout.connect(self.tick)
@@ -61,12 +71,14 @@ class KioskWindow(QWidget):
         self._ask_paint()
 
     def _ask_paint(self) -> None:
-        """Ask for just the part of the screen that changed: the clock and the bar, or the
-        whole screen when the scene is new."""
-        if self.presenter.scene != self._painted:
+        """Ask for just the pixels that changed: the clock's colon and the bar's new part, or
+        the whole screen when the scene is new."""
+        shown = self.presenter
+        if shown.scene != self._painted:
             self.update()
-        elif self.presenter.screen_on:  # a dark screen stays as it is
-            for rect in ticking_rects(self.width(), self.height(), self.presenter.view):
+        elif shown.screen_on:  # a dark screen stays as it is
+            size = self.width(), self.height()
+            for rect in changed_rects(*size, shown.view, self._bar, shown.frame.progress):
                 self.update(rect)
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 (Qt naming)
@@ -77,15 +89,21 @@ class KioskWindow(QWidget):
         scene, frame, view = shown.scene, shown.frame, shown.view
         whole = (QRegion(self.rect()) - event.region()).isEmpty()
         if not whole and scene == self._painted and shown.screen_on:
-            ticking = QRegion()
-            for rect in ticking_rects(self.width(), self.height(), view):
-                ticking += rect
-            if (event.region() - ticking).isEmpty():
+            clock, bar = ticking_rects(self.width(), self.height(), view)
+            if (event.region() - QRegion(clock) - QRegion(bar)).isEmpty():
                 painter = QPainter(self)
                 try:
-                    paint_ticking(painter, self.width(), self.height(), view, frame)
+                    paint_ticking(
+                        painter,
+                        self.width(),
+                        self.height(),
+                        view,
+                        frame,
+                        clock=event.region().intersects(clock),
+                    )
                 finally:
                     painter.end()
+                self._bar = frame.progress
                 return
         if not whole and scene != self._painted:
             self._painted = None  # only part of a new scene: the next tick paints it whole
@@ -106,7 +124,10 @@ class KioskWindow(QWidget):
         finally:
             painter.end()
         if whole:
+            self._bar = frame.progress
             self._painted = scene
+            if self.on_painted is not None:
+                self.on_painted()
         if shown.has_data and self.on_first_data_frame is not None:
             report, self.on_first_data_frame = self.on_first_data_frame, None
             report()
