@@ -74,7 +74,6 @@ from signage.config import (
     parse_config,
     resolve_path,
 )
-from signage.config.paths import is_layered
 from signage.config.spec import path_values
 from signage.errors import ConfigError, SourceError
 from signage.fetch import fetch, safe_url
@@ -92,7 +91,6 @@ __all__ = [
     "Layering",
     "cache_dir_for",
     "check",
-    "is_layered",
     "load",
     "refresh_minutes",
 ]

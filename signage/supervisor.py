@@ -23,6 +23,7 @@ from signage import __version__, central
 from signage import heartbeat as heartbeat_wire
 from signage.clock import Clock
 from signage.config import Config, Issue, check_file
+from signage.config.paths import is_layered
 from signage.fetch import safe_url
 from signage.messages import screen
 from signage.network import new_client
@@ -105,7 +106,7 @@ class Supervisor:
             return False
         self._stamp = stamp
         async with self._lock:
-            if self.layered or await asyncio.to_thread(central.is_layered, path):
+            if self.layered or await asyncio.to_thread(is_layered, path):
                 result = await self._layers(path).resolve(fetch=False)
                 return await self._offer(result)
             config, issues = await asyncio.to_thread(check_file, path)
