@@ -8,56 +8,21 @@ import sys
 from datetime import date, datetime, time, timedelta
 
 from signage.clock import FixedClock
-from signage.config import Config, Display, PanelConfig, Schedule, School, SourceConfig
+from signage.config import Config, Schedule, School, SourceConfig
 from signage.model import Event, Notice, Snapshot
 from signage.presenter import NEAR_DAYS, SECONDS_PER_PAGE, Presenter, near_items
 from signage.runtime import Runtime
 from signage.view import View, build_view
 from tests.moments import TOKYO
+from tests.school import FakeMonotonic, school_runtime
 
 WEEKDAYS = Schedule(on=time(7, 0), off=time(19, 0), days=(0, 1, 2, 3, 4), holidays=True)
-
-
-class FakeMonotonic:
-    def __init__(self) -> None:
-        self.t = 1000.0
-
-    def __call__(self) -> float:
-        return self.t
 
 
 def make(
     with_notices: bool = True, schedule: Schedule | None = None, closures: bool = False
 ) -> tuple[Presenter, FakeMonotonic, FixedClock, Runtime]:
-    """Tuesday 24 November 2026, 9:18 in Tokyo: a meeting today and (maybe) a notice."""
-    clock = FixedClock(datetime(2026, 11, 24, 9, 18, tzinfo=TOKYO))
-    sources = [
-        SourceConfig("cal", "ics", "events", "cal.ics", "/cal.ics"),
-        SourceConfig("board", "json", "notices", "n.json", "/n.json"),
-    ]
-    if closures:
-        sources.append(SourceConfig("closed", "ics", "closures", "c.ics", "/c.ics"))
-    config = Config(
-        school=School("テスト小学校"),
-        sources=tuple(sources),
-        panels=(
-            PanelConfig("today", 20),
-            PanelConfig("week", 10),
-            PanelConfig("notices", 10),
-            PanelConfig("visits", 5),
-        ),
-        display=Display(schedule=schedule or Schedule()),
-    )
-    runtime = Runtime.build(config, clock)
-    meeting = Event(
-        "cal",
-        "職員会議",
-        datetime(2026, 11, 24, 15, tzinfo=TOKYO),
-        datetime(2026, 11, 24, 16, tzinfo=TOKYO),
-    )
-    runtime.store.succeeded("cal", (meeting,), (), clock.now())
-    if with_notices:
-        runtime.store.succeeded("board", (Notice("board", "連絡"),), (), clock.now())
+    runtime, clock = school_runtime(with_notices, schedule, closures)
     mono = FakeMonotonic()
     return Presenter(runtime, monotonic=mono), mono, clock, runtime
 

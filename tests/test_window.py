@@ -13,41 +13,11 @@ from signage.model import Event, Notice
 from signage.runtime import Runtime
 from signage.ui.window import KioskWindow
 from tests.moments import TOKYO
-
-
-class FakeMonotonic:
-    def __init__(self) -> None:
-        self.t = 1000.0
-
-    def __call__(self) -> float:
-        return self.t
+from tests.school import FakeMonotonic, school_runtime
 
 
 def make_window(qtbot, with_notices: bool = True):
-    clock = FixedClock(datetime(2026, 11, 24, 9, 18, tzinfo=TOKYO))
-    config = Config(
-        school=School("テスト小学校"),
-        sources=(
-            SourceConfig("cal", "ics", "events", "cal.ics", "/cal.ics"),
-            SourceConfig("board", "json", "notices", "n.json", "/n.json"),
-        ),
-        panels=(
-            PanelConfig("today", 20),
-            PanelConfig("week", 10),
-            PanelConfig("notices", 10),
-            PanelConfig("visits", 5),
-        ),
-    )
-    runtime = Runtime.build(config, clock)
-    meeting = Event(
-        "cal",
-        "職員会議",
-        datetime(2026, 11, 24, 15, tzinfo=TOKYO),
-        datetime(2026, 11, 24, 16, tzinfo=TOKYO),
-    )
-    runtime.store.succeeded("cal", (meeting,), (), clock.now())
-    if with_notices:
-        runtime.store.succeeded("board", (Notice("board", "連絡"),), (), clock.now())
+    runtime, clock = school_runtime(with_notices)
     mono = FakeMonotonic()
     window = KioskWindow(runtime, monotonic=mono)
     window.timer.stop()  # the test drives the ticks
