@@ -91,7 +91,9 @@ t2=$(now)
 
 # --- 3. smoke test: no Python, no config, no display (then X, where Xvfb is installed) -----------
 SMOKE=$(mktemp -d "${TMPDIR:-/tmp}/signage-smoke.XXXXXX")
-trap 'rm -rf "$SMOKE"' EXIT
+# Under set -e a failing command in an EXIT trap turns a passing run into exit 1 (Xvfb already
+# gone, say): every trap command ends in `|| true`.
+trap 'rm -rf "$SMOKE" || true' EXIT
 mkdir -p "$SMOKE/empty-path" "$SMOKE/home" "$SMOKE/work"
 frozen() {
   (cd "$SMOKE/work" && env -i PATH="$SMOKE/empty-path" HOME="$SMOKE/home" LANG=C.UTF-8 \
@@ -163,7 +165,7 @@ if command -v Xvfb >/dev/null; then
   [ -n "$XDISP" ] || fail "no free X display number for Xvfb"
   Xvfb "$XDISP" -screen 0 1920x1080x24 -nolisten tcp >"$SMOKE/xvfb.log" 2>&1 &
   XPID=$!
-  trap 'kill "$XPID" 2>/dev/null; rm -rf "$SMOKE"' EXIT
+  trap 'kill "$XPID" 2>/dev/null || true; rm -rf "$SMOKE" || true' EXIT
   for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X${XDISP#:}" ] && break; sleep 0.1; done
   mkdir -p "$SMOKE/tmp"
   (cd "$SMOKE/work" && exec env -i PATH="$SMOKE/empty-path" HOME="$SMOKE/home" LANG=ja_JP.UTF-8 \
