@@ -4,8 +4,9 @@ the kiosk refreshes it.
     python bench/big_feed.py [--events 10000] [--runs 3] [--stall-runs 5] [--no-window]
 
 The feed is years of single events plus weekly and daily series, as a school's calendar
-grows. The stall is measured as the longest gap between ticks of a 10 ms Qt timer on the
-qasync loop while a real poller fetches the feed over HTTP from 127.0.0.1 and parses it, and
+grows. The stall is how late a 10 ms Qt timer's tick came at worst (the longest gap between
+its ticks less the 10 ms it was asked for) on the qasync loop, while a real poller fetches the
+feed over HTTP from 127.0.0.1 (after one warm-up request, as a running kiosk) and parses it, and
 (unless --no-window) the kiosk window, 1920×1080 offscreen and ticking on its own timer, takes
 the new data in: rebuilds its view and repaints, until it has shown the data and ticked once
 more. The process is set up as the kiosk sets itself up (`signage.process.tune_process`).
@@ -31,7 +32,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from common import figure  # noqa: E402
 
-STALL_TARGET_MS = 50
+STALL_TARGET_MS = 17  # one frame at 60 Hz
+TICK_MS = 10
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 NOW = datetime(2026, 11, 24, 9, 0, tzinfo=TOKYO)
@@ -103,11 +105,12 @@ def bench_parse(feed: bytes, runs: int) -> list[float]:
 def serve(feed: bytes) -> tuple[http.server.ThreadingHTTPServer, str]:
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802
+            body = b"" if self.path == "/warm" else feed
             self.send_response(200)
             self.send_header("Content-Type", "text/calendar")
-            self.send_header("Content-Length", str(len(feed)))
+            self.send_header("Content-Length", str(len(body)))
             self.end_headers()
-            self.wfile.write(feed)
+            self.wfile.write(body)
 
         def log_message(self, *args: object) -> None:
             pass
@@ -118,7 +121,8 @@ def serve(feed: bytes) -> tuple[http.server.ThreadingHTTPServer, str]:
 
 
 def bench_stall(feed: bytes, with_window: bool = True) -> tuple[float, float]:
-    """(refresh seconds, longest gap between 10 ms ticks on the UI thread)."""
+    """(refresh seconds, the longest UI-thread stall: the longest gap between the 10 ms ticks
+    less those 10 ms, i.e. how late a tick came at worst)."""
     import qasync
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -157,11 +161,14 @@ def bench_stall(feed: bytes, with_window: bool = True) -> tuple[float, float]:
 
     timer = QTimer()
     timer.timeout.connect(tick)
-    timer.start(10)
+    timer.start(TICK_MS)
 
     async def refresh() -> float:
         await asyncio.sleep(0.5)  # let the timer and the window settle
         async with new_client() as client:
+            # A running kiosk has made requests before: the first one of a process imports the
+            # rest of the HTTP stack (some 25 ms), which is start-up's cost, not a refresh's.
+            await client.get(url.replace("/big.ics", "/warm"))
             poller = Poller(source, runtime.store, client, clock)
             gaps.clear()
             last[0] = time.perf_counter()
@@ -182,7 +189,7 @@ def bench_stall(feed: bytes, with_window: bool = True) -> tuple[float, float]:
     if window is not None:
         window.close()
     server.shutdown()
-    return took, max(gaps)
+    return took, max(gaps) - TICK_MS / 1000
 
 
 def main() -> int:

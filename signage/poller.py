@@ -4,14 +4,13 @@ back off with jitter on failure, log a change of state once (failing, recovered)
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import random
-import threading
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING
 
+from signage import worker
 from signage.cache import ItemCache
 from signage.cache import copy_key as cache_key
 from signage.clock import Clock
@@ -24,8 +23,6 @@ if TYPE_CHECKING:  # the kiosk imports this before the HTTP stack (signage.kiosk
     from signage.sources.base import Source
 
 log = logging.getLogger(__name__)
-
-T = TypeVar("T")
 
 FIRST_RETRY = 30.0  # seconds; doubles on each failure, capped at the refresh interval
 LONGEST_WAIT = 6 * 3600.0  # a Retry-After beyond this is taken as this
@@ -102,9 +99,9 @@ class Poller:
         return True
 
     async def _apply(self, raw: bytes, at: datetime, save: bool) -> None:
-        """Parse off the UI thread, then publish (and keep on disk)."""
+        """Parse off the UI thread (signage.worker), then publish (and keep on disk)."""
         try:
-            parsed = await in_daemon_thread(self.source.read, raw, self.clock.now())
+            parsed = await worker.read(self.source, raw, self.clock.now())
         except BaseException:
             # Else the server's 304 for this refused body would pass for good news.
             self.source.forget_validators()
@@ -148,28 +145,3 @@ class Poller:
 def copy_key(source: Source) -> str:
     """What `source`'s items on disk were made under (signage.cache.copy_key)."""
     return cache_key(source.config, source.tz)
-
-
-async def in_daemon_thread(function: Callable[..., T], *args: object) -> T:
-    """`function(*args)` in a thread of its own that never holds up the process's exit: the
-    default executor's threads are joined at exit, so one stuck parse would outlive SIGTERM."""
-    loop = asyncio.get_running_loop()
-    future: asyncio.Future[T] = loop.create_future()
-
-    def settle(outcome: Callable[[], None]) -> None:
-        if not future.done():
-            outcome()
-
-    def work() -> None:
-        try:
-            result = function(*args)
-        except BaseException as exc:  # handed to the awaiting task, not lost in the thread
-            error = exc
-            call = lambda: settle(lambda: future.set_exception(error))  # noqa: E731
-        else:
-            call = lambda: settle(lambda: future.set_result(result))  # noqa: E731
-        with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits for it any more
-            loop.call_soon_threadsafe(call)
-
-    threading.Thread(target=work, name=f"parse {function!r:.40}", daemon=True).start()
-    return await future

@@ -140,7 +140,7 @@ def test_deep_json_is_a_parse_error_and_no_304_vouches_for_it(
 def test_a_stuck_parse_does_not_hold_up_the_exit() -> None:
     code = (
         "import asyncio, time\n"
-        "from signage.poller import in_daemon_thread\n"
+        "from signage.worker import in_daemon_thread\n"
         "async def main():\n"
         "    try:\n"
         "        await asyncio.wait_for(in_daemon_thread(time.sleep, 3600), 0.2)\n"
