@@ -138,6 +138,28 @@ for png in "$SMOKE"/png/*.png; do
 done
 [ "$count" -ge 4 ] || fail "render --demo wrote $count PNG(s), expected 4 or more"
 
+# A feed large enough to be parsed in a worker process (signage.worker): the bundle must start
+# one (multiprocessing.freeze_support in signage/__main__.py), not fall back to a thread.
+step "smoke: a large feed parsed in a worker process"
+{
+  printf 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//smoke//JA\r\n'
+  for n in $(seq 1 1500); do
+    printf 'BEGIN:VEVENT\r\nUID:%s@smoke\r\nDTSTAMP:20261201T000000Z\r\n' "$n"
+    printf 'DTSTART;VALUE=DATE:20261201\r\nSUMMARY:行事 %s（学年会・委員会・研修・打ち合わせ・準備）\r\n' "$n"
+    printf 'DESCRIPTION:%0120d\r\nEND:VEVENT\r\n' 0
+  done
+  printf 'END:VCALENDAR\r\n'
+} >"$SMOKE/work/big.ics"
+printf '[school]\nname = "テスト小学校"\n\n[[sources]]\nid = "big"\nkind = "ics"\nrole = "events"\nurl = "big.ics"\n' \
+  >"$SMOKE/work/big.toml"
+frozen agenda --config "$SMOKE/work/big.toml" --date 2026-12-01 --json >"$SMOKE/big.json" 2>"$SMOKE/big.err" || {
+  cat "$SMOKE/big.err" >&2
+  fail "agenda on a large feed exited non-zero"
+}
+grep -q "no worker process" "$SMOKE/big.err" && { cat "$SMOKE/big.err" >&2; fail "no worker process"; }
+grep -q '行事 1500' "$SMOKE/big.json" || fail "agenda on a large feed lacks its last event"
+echo "  $(wc -c <"$SMOKE/work/big.ics") bytes, parsed in a worker"
+
 # What build.spec trims must leave what the kiosk loads (build.spec, docs/deploy.md §1).
 step "smoke: the files build.spec must keep"
 QT="$BUNDLE/_internal/PySide6/Qt"
