@@ -661,6 +661,7 @@ SCREEN: dict[str, str] = {
     "agenda.visits": "来校",
     "agenda.staff_out": "不在",
     "agenda.notices": "連絡事項",
+    "agenda.scheduled": "掲載予定",
 }
 
 
