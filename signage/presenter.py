@@ -21,6 +21,8 @@ from zoneinfo import ZoneInfo
 from signage import agenda, schedule
 from signage.clock import Clock
 from signage.config import Config, Schedule
+from signage.jpdate import hm, weekday
+from signage.messages import screen
 from signage.model import Event, Item, Snapshot
 from signage.rotation import PAGES_PER_TURN, SECONDS_PER_PAGE, Rotator
 from signage.store import Store
@@ -31,10 +33,13 @@ __all__ = [
     "PAGES_PER_TURN",
     "SECONDS_PER_PAGE",
     "Core",
+    "Dark",
     "Frame",
     "PageCount",
     "Presenter",
     "current_banners",
+    "dark_lines",
+    "dark_text",
     "near_items",
     "with_closures",
 ]
@@ -65,6 +70,14 @@ class Core(Protocol):
 
     @property
     def roles(self) -> dict[str, str]: ...
+
+
+@dataclass(frozen=True)
+class Dark:
+    """Why the screen is dark, and when it comes on again (None: not within a year)."""
+
+    reason: str  # 時間外, 休日, 休校日, 祝日（勤労感謝の日） (schedule.reason_off)
+    until: datetime | None
 
 
 @dataclass(frozen=True)
@@ -106,6 +119,7 @@ class Presenter:
         self.rotator = Rotator(core.config.panels, monotonic())
         self.config_error: str | None = None
         self.screen_on = True
+        self.dark: Dark | None = None  # set while the screen is dark
         self.has_data = False  # the view shows at least one fetched source
         self.broken: set[str] = set()  # panels that failed to draw on this data
         # Called when new data or a new config or size wants a tick soon (the ui's timer).
@@ -122,6 +136,7 @@ class Presenter:
         # per events source: (its items, the day, those of them near that day)
         self._near: dict[str, tuple[tuple[Item, ...], date, tuple[Item, ...]]] = {}
         self._schedule = with_closures(core)
+        self._follow_schedule(core.clock.now().astimezone(core.config.school.tz))
         self.view = self._build()
         self._interrupt_for_new_urgent()
         self.compose()
@@ -209,6 +224,7 @@ class Presenter:
         return (
             self._generation,
             self.screen_on,
+            self.dark,
             self.size,
             frame.panel,
             frame.kinds,
@@ -255,12 +271,18 @@ class Presenter:
     def _follow_schedule(self, local: datetime) -> None:
         """Dark outside the display schedule; the app and its refreshes carry on, so the
         data is fresh when the screen comes back."""
-        on = schedule.is_on(self._schedule, local)
+        reason = schedule.reason_off(self._schedule, local)
+        on = reason is None
         if on != self.screen_on:
-            reason = schedule.reason_off(self._schedule, local)
             log.info("display %s%s", "on" if on else "off", f" ({reason})" if reason else "")
             self.screen_on = on
             self._dirty = True
+        if reason is None:
+            self.dark = None
+        elif self.dark is None or self.dark.reason != reason or self._dirty:
+            # When it comes on again: worked out as it goes dark, at midnight (the reason
+            # changes) and with new data or a new config (closure days), not every second.
+            self.dark = Dark(reason, schedule.next_change(self._schedule, local))
 
     def _interrupt_for_new_urgent(self) -> None:
         """A notice that turns up urgent while the kiosk runs jumps the rotation to the board
@@ -283,6 +305,27 @@ class Presenter:
             for snap in self.core.store.snapshots()
             if roles.get(snap.source) == "notices"
         )
+
+
+def dark_lines(dark: Dark, now: datetime) -> tuple[str, ...]:
+    """The dark screen's words: why, and when the screen comes on again (the time alone when
+    that is later today): 「時間外のため表示を休止しています」「7:30 から表示します」."""
+    why = screen("dark.why", reason=dark.reason)
+    if dark.until is None:
+        return (why,)
+    until = dark.until.astimezone(now.tzinfo)
+    when = hm(until)
+    if until.date() != now.date():
+        day = until.date()
+        when = screen(
+            "dark.until_day", month=day.month, day=day.day, weekday=weekday(day), time=when
+        )
+    return why, screen("dark.until", when=when)
+
+
+def dark_text(dark: Dark, now: datetime) -> str:
+    """The same on one line (the log, `signage render`)."""
+    return "　".join(dark_lines(dark, now))
 
 
 def with_closures(core: Core) -> Schedule:

@@ -16,6 +16,7 @@ from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QRegion, QResizeEven
 from PySide6.QtWidgets import QWidget
 
 from signage.presenter import Core, Presenter
+from signage.ui.dark import paint_dark
 from signage.ui.screen import (
     PanelError,
     changed_rects,
@@ -109,8 +110,10 @@ class KioskWindow(QWidget):
             self._painted = None  # only part of a new scene: the next tick paints it whole
         painter = QPainter(self)
         if not shown.screen_on:
-            painter.fillRect(self.rect(), Qt.GlobalColor.black)
-            painter.end()
+            try:
+                paint_dark(painter, self.width(), self.height(), shown.dark, view.now)
+            finally:
+                painter.end()
             if whole:
                 self._painted = scene
             return
