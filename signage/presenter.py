@@ -198,6 +198,12 @@ class Presenter:
         self._reported.add(kind)
         return first
 
+    @property
+    def monitor_asleep(self) -> bool:
+        """The monitor should sleep now: the screen is dark and `[display] sleep` allows it
+        (the ui's platform module makes the call, and wakes it when this turns False)."""
+        return not self.screen_on and self.core.config.display.sleep
+
     def available(self) -> set[str]:
         """Panels with something to show and that drew without error on this data."""
         return self.view.available() - self.broken
