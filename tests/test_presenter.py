@@ -133,6 +133,22 @@ def test_a_first_fetch_that_fails_ends_the_start_too():
     assert presenter.frame.panel == "notices"
 
 
+def test_a_notice_appears_at_its_posted_time_and_if_urgent_interrupts_then():
+    runtime, clock = school_runtime(with_notices=False)
+    posted = clock.now() + timedelta(minutes=2)
+    drill = Notice("board", "避難訓練（地震）", priority="urgent", posted=posted)
+    runtime.store.succeeded("board", (drill,), (), clock.now())
+    mono = FakeMonotonic()
+    presenter = Presenter(runtime, monotonic=mono)
+    assert presenter.view.notices == () and presenter.view.banners == ()
+    run(presenter, mono, clock, 110)
+    assert presenter.view.notices == ()  # 9:19:50: not yet
+    assert presenter.frame.panel != "notices"
+    run(presenter, mono, clock, 10)  # 9:20:00, its posted time
+    assert [n.title for n in presenter.view.notices] == ["避難訓練（地震）"]
+    assert presenter.frame.panel == "notices"  # news while running: it interrupts
+
+
 def test_dark_outside_the_schedule_and_on_holidays():
     presenter, mono, clock, _ = make(schedule=WEEKDAYS)
     assert presenter.screen_on

@@ -152,6 +152,31 @@ class X11Power:
         return True
 
 
+def _windows_libraries() -> tuple[Any, Any]:
+    """user32 and kernel32 with their argument types declared: a WPARAM and an LPARAM are
+    64 bits on 64-bit Windows, and -1 (monitor on) passed as a C int would not reach it."""
+    from ctypes import wintypes
+
+    win_dll = ctypes.WinDLL  # type: ignore[attr-defined,unused-ignore]
+    user32, kernel32 = win_dll("user32"), win_dll("kernel32")
+    send = user32.SendMessageTimeoutW
+    send.argtypes = [
+        wintypes.HWND,
+        wintypes.UINT,
+        wintypes.WPARAM,
+        wintypes.LPARAM,
+        wintypes.UINT,
+        wintypes.UINT,
+        ctypes.POINTER(ctypes.c_size_t),
+    ]
+    send.restype = wintypes.LPARAM
+    user32.mouse_event.argtypes = [wintypes.DWORD] * 4 + [ctypes.c_size_t]
+    user32.mouse_event.restype = None
+    kernel32.SetThreadExecutionState.argtypes = [wintypes.DWORD]
+    kernel32.SetThreadExecutionState.restype = wintypes.DWORD
+    return user32, kernel32
+
+
 def _load(name: str) -> Any | None:
     found = ctypes.util.find_library(name)
     if found is None:
@@ -168,8 +193,7 @@ def for_platform(
     """The monitor power call this platform has, or NoPower."""
     try:
         if platform == "win32":
-            windll = ctypes.windll  # type: ignore[attr-defined,unused-ignore]
-            return WindowsPower(windll.user32, windll.kernel32)
+            return WindowsPower(*_windows_libraries())
         display = environ.get("DISPLAY", "")
         qpa = environ.get("QT_QPA_PLATFORM", "")
         if display and not qpa.startswith(("offscreen", "wayland", "minimal")):
