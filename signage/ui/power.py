@@ -119,12 +119,23 @@ class X11Power:
             ctypes.POINTER(ctypes.c_ubyte),
         ]
         x11.XFlush.argtypes = [ctypes.c_void_p]
+        x11.XQueryExtension.argtypes = [ctypes.c_void_p, ctypes.c_char_p] + [
+            ctypes.POINTER(ctypes.c_int)
+        ] * 3
         self.dpy = x11.XOpenDisplay(display.encode())
-        self.capable = bool(self.dpy) and bool(xext.DPMSCapable(self.dpy))
+        self.capable = bool(self.dpy) and self._has_dpms() and bool(xext.DPMSCapable(self.dpy))
         if not self.dpy:
             log.info("monitor sleep: cannot open X display %s", display)
         elif not self.capable:
             log.info("monitor sleep: the X server has no DPMS; the screen stays black")
+
+    def _has_dpms(self) -> bool:
+        """Asked first: libXext's own check prints a warning on a server without it."""
+        opcode, event, error = ctypes.c_int(0), ctypes.c_int(0), ctypes.c_int(0)
+        found = self.x11.XQueryExtension(
+            self.dpy, b"DPMS", ctypes.byref(opcode), ctypes.byref(event), ctypes.byref(error)
+        )
+        return bool(found)
 
     def _enabled(self) -> bool:
         level, state = ctypes.c_ushort(0), ctypes.c_ubyte(0)
