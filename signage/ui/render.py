@@ -15,6 +15,7 @@ from PySide6.QtGui import QGuiApplication, QImage, QPainter
 from PySide6.QtWidgets import QApplication
 
 from signage.config import PanelConfig
+from signage.panels import panel_kind
 from signage.presenter import Dark, Frame
 from signage.ui.dark import paint_dark
 from signage.ui.screen import notice_pages, paint_screen
@@ -57,7 +58,7 @@ def _save(image: QImage, path: Path) -> Path:
 
 def page_count(view: View, kind: str, width: int, height: int) -> int:
     """How many pages the panel has on this view at this size (the board may have several)."""
-    if kind != "notices":
+    if not panel_kind(kind).paged:
         return 1
     ensure_gui()
     return notice_pages(width, height, view)

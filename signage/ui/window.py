@@ -89,7 +89,7 @@ class KioskWindow(QWidget):
             if not self._asleep or now - self._slept_at >= RESLEEP_SECONDS:
                 first = not self._asleep
                 self._asleep, self._slept_at = True, now
-                QTimer.singleShot(SLEEP_DELAY_MS, lambda: self._sleep(first))
+                QTimer.singleShot(SLEEP_DELAY_MS, self, lambda: self._sleep(first))
         elif self._asleep:
             self._asleep = False
             woke = self.power.wake()
