@@ -95,16 +95,32 @@ def next_school_day(today: date) -> date:
 
 
 def active_notices(items: Iterable[Item], now: datetime) -> list[Notice]:
-    """Notices not yet expired: urgent, then high, then newest first."""
+    """Notices posted (掲載日 reached) and not yet expired: urgent, then high, then newest first."""
     live = [
         item
         for item in items
-        if isinstance(item, Notice) and (item.expires is None or item.expires > now)
+        if isinstance(item, Notice)
+        and (item.expires is None or item.expires > now)
+        and (item.posted is None or item.posted <= now)
     ]
     newest_first = sorted(
         live, key=lambda n: n.posted.timestamp() if n.posted else 0.0, reverse=True
     )
     return sorted(newest_first, key=lambda n: PRIORITY_RANK[n.priority])
+
+
+def scheduled_notices(items: Iterable[Item], now: datetime) -> list[Notice]:
+    """Notices whose 掲載日 is still to come (and that will not have expired by then), in the
+    order they will appear: shown from their `posted` time, not before."""
+    later = [
+        item
+        for item in items
+        if isinstance(item, Notice)
+        and item.posted is not None
+        and item.posted > now
+        and (item.expires is None or item.expires > item.posted)
+    ]
+    return sorted(later, key=lambda n: n.posted.timestamp() if n.posted else 0.0)
 
 
 def upcoming(items: Iterable[Item], now: datetime, tz: ZoneInfo) -> list[Event]:
@@ -234,6 +250,7 @@ def agenda_json(
         "generated_at": now.astimezone(tz).isoformat(timespec="seconds"),
         "days": out_days,
         "notices": [notice_json(n) for n in active_notices(by_role.get("notices", []), now)],
+        "scheduled": [notice_json(n) for n in scheduled_notices(by_role.get("notices", []), now)],
         "sources": [
             {
                 "id": snap.source,
@@ -268,6 +285,11 @@ def as_text(data: dict[str, Any]) -> str:
         lines.append("\n" + screen("agenda.notices"))
         for notice in data["notices"]:
             lines.append(f"  ({notice['priority']}) {notice['title']}")
+    if data.get("scheduled"):
+        lines.append("\n" + screen("agenda.scheduled"))
+        for notice in data["scheduled"]:
+            when = notice["posted"][:16].replace("T", " ")
+            lines.append(f"  {when} ({notice['priority']}) {notice['title']}")
     for source in data["sources"]:
         state = "ok" if source["ok"] else f"error: {source['error']}"
         lines.append(f"# {source['id']}: {state}")

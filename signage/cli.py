@@ -256,8 +256,13 @@ def fetched(loaded: Loaded, clock: Clock) -> Runtime:
 
 
 def cmd_render(args: argparse.Namespace) -> int:
-    from signage.ui.render import render_panels
-    from signage.view import build_view
+    """What the monitor shows at that moment: every panel (every page of a paged board, up to
+    MAX_PAGE_FILES), or the dark frame when the display schedule has the screen off."""
+    from signage.jpdate import hm
+    from signage.messages import screen
+    from signage.panels import panel_kind
+    from signage.presenter import Presenter, dark_text
+    from signage.ui.render import MAX_PAGE_FILES, page_count, render_dark, render_panels
 
     try:
         width, height = (int(v) for v in args.size.lower().split("x"))
@@ -270,8 +275,23 @@ def cmd_render(args: argparse.Namespace) -> int:
     config = loaded.config
     clock = with_school_zone(probe, config, args.at)
     runtime = fetched(loaded, clock)
-    view = build_view(config, runtime.store.snapshots(), clock.now(), loaded.notes)
-    for path in render_panels(view, config.panels, width, height, args.out):
+    # The kiosk's own decisions (dark or lit, the view), made for this moment.
+    presenter = Presenter(runtime, loaded.notes, size=(width, height))
+    view = presenter.view
+    if not presenter.screen_on:
+        local = view.now
+        why = dark_text(presenter.dark, local) if presenter.dark else ""
+        at = f"{local.date().isoformat()} {hm(local)}"
+        print(f"signage: {screen('render.dark', at=at, why=why)}", file=sys.stderr)
+        print(render_dark(presenter.dark, local, width, height, args.out))
+        return 0
+    for panel in config.panels:
+        pages = page_count(view, panel.kind, width, height)
+        if pages > MAX_PAGE_FILES:
+            title = panel_kind(panel.kind).title
+            note = screen("render.pages_cut", panel=title, pages=pages, count=MAX_PAGE_FILES)
+            print(f"signage: {note}", file=sys.stderr)
+    for path in render_panels(view, config.panels, width, height, args.out, MAX_PAGE_FILES):
         print(path)
     return 0
 

@@ -656,11 +656,19 @@ SCREEN: dict[str, str] = {
     "closed_day": "休校日",
     "day_off": "休日",
     "off_hours": "時間外",
+    # The dark screen's one dim line (and `signage render` at such a moment).
+    "dark.why": "{reason}のため表示を休止しています",
+    "dark.until": "{when} から表示します",
+    "dark.until_day": "{month}月{day}日（{weekday}）{time}",
     # `signage agenda`'s text output.
     "agenda.events": "予定",
     "agenda.visits": "来校",
     "agenda.staff_out": "不在",
     "agenda.notices": "連絡事項",
+    "agenda.scheduled": "掲載予定",
+    # `signage render`'s notes on stderr.
+    "render.dark": "{at} は画面が暗い時間です（{why}）。モニターと同じ暗い画面を書きました",
+    "render.pages_cut": "{panel}は {pages} ページあります。最初の {count} ページを書きました",
 }
 
 

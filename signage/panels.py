@@ -2,7 +2,8 @@
 read the same list as the painters (`signage.ui.panels`, one module per kind, found by name).
 
 A panel kind is its name (the config's `kind`), its title on screen (Japanese, English), its
-default seconds, and whether a view has anything for it to show (an empty panel is skipped).
+default seconds, whether a view has anything for it to show (an empty panel is skipped), and
+whether it may run to several pages (each gets its time, a few a turn: `signage.rotation`).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ class PanelKind:
     title_en: str
     seconds: float  # when the config names none
     shows: Callable[[View], bool]  # something to show on this view
+    paged: bool = False  # may need several pages (the board); `signage render` writes each
 
 
 PANELS: tuple[PanelKind, ...] = (
@@ -34,7 +36,14 @@ PANELS: tuple[PanelKind, ...] = (
     PanelKind(
         "week", screen("panel.week"), "This week", 15, lambda v: any(events for _, events in v.week)
     ),
-    PanelKind("notices", screen("panel.notices"), "Notices", 20, lambda view: bool(view.notices)),
+    PanelKind(
+        "notices",
+        screen("panel.notices"),
+        "Notices",
+        20,
+        lambda view: bool(view.notices),
+        paged=True,
+    ),
     PanelKind(
         "visits",
         screen("panel.visits"),

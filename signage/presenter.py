@@ -21,13 +21,30 @@ from zoneinfo import ZoneInfo
 from signage import agenda, schedule
 from signage.clock import Clock
 from signage.config import Config, Schedule
+from signage.jpdate import hm, weekday
+from signage.messages import screen
 from signage.model import Event, Item, Snapshot
-from signage.rotation import Rotator
+from signage.rotation import PAGES_PER_TURN, SECONDS_PER_PAGE, Rotator
 from signage.store import Store
 from signage.view import Banner, View, build_view
 
+__all__ = [
+    "NEAR_DAYS",
+    "PAGES_PER_TURN",
+    "SECONDS_PER_PAGE",
+    "Core",
+    "Dark",
+    "Frame",
+    "PageCount",
+    "Presenter",
+    "current_banners",
+    "dark_lines",
+    "dark_text",
+    "near_items",
+    "with_closures",
+]
+
 log = logging.getLogger(__name__)
-SECONDS_PER_PAGE = 8.0  # time to read a page of the board from across the room
 BANNER_SECONDS = 8  # several banners take turns
 # Calendar events outside these days around today cannot be on screen (the week reaches 4 days
 # back and 6 ahead, the next school day 3 ahead): the view is built from the rest, worked out
@@ -56,14 +73,33 @@ class Core(Protocol):
 
 
 @dataclass(frozen=True)
+class Dark:
+    """Why the screen is dark, and when it comes on again (None: not within a year)."""
+
+    reason: str  # 時間外, 休日, 休校日, 祝日（勤労感謝の日） (schedule.reason_off)
+    until: datetime | None
+
+
+@dataclass(frozen=True)
 class Frame:
-    """Where the rotation stands: which panel, how far, which kinds are on the bar."""
+    """Where the rotation stands: which panel, how far through its turn (the bar), which kinds
+    are on the bar, and which of the panel's pages is on screen (the board's)."""
 
     panel: str
     progress: float
     kinds: Sequence[str]
     available: frozenset[str]
     paused: bool = False
+    page: int = 0
+    pages: int = 1
+
+    @property
+    def position(self) -> float:
+        """How far through its pages the panel is, 0..1, for its painter: the middle of the
+        page on screen (a turn of the board may begin on a later page), else the progress."""
+        if self.pages <= 1:
+            return self.progress
+        return (min(self.page, self.pages - 1) + 0.5) / self.pages
 
 
 class Presenter:
@@ -83,19 +119,26 @@ class Presenter:
         self.rotator = Rotator(core.config.panels, monotonic())
         self.config_error: str | None = None
         self.screen_on = True
+        self.dark: Dark | None = None  # set while the screen is dark
         self.has_data = False  # the view shows at least one fetched source
         self.broken: set[str] = set()  # panels that failed to draw on this data
         # Called when new data or a new config or size wants a tick soon (the ui's timer).
         self.on_change: Callable[[], None] = lambda: None
         self._dirty = True
         self._reported: set[str] = set()
+        # Urgent notices known already: those present at the start (on screen, restored from
+        # the disk copy, or in each notices source's first refresh) are not news.
         self._urgent: set[tuple[str, str]] = set()
+        self._started_at = core.clock.now()
+        self._settled = False  # every notices source has been refreshed once since the start
         self._generation = 0  # counts the views built: a new one is a new picture
         self._pages = 1  # of the notice board, at this size, for this view
         # per events source: (its items, the day, those of them near that day)
         self._near: dict[str, tuple[tuple[Item, ...], date, tuple[Item, ...]]] = {}
         self._schedule = with_closures(core)
+        self._follow_schedule(core.clock.now().astimezone(core.config.school.tz))
         self.view = self._build()
+        self._interrupt_for_new_urgent()
         self.compose()
         core.store.subscribe(self._changed)
 
@@ -155,18 +198,28 @@ class Presenter:
         self._reported.add(kind)
         return first
 
+    @property
+    def monitor_asleep(self) -> bool:
+        """The monitor should sleep now: the screen is dark and `[display] sleep` allows it
+        (the ui's platform module makes the call, and wakes it when this turns False)."""
+        return not self.screen_on and self.core.config.display.sleep
+
     def available(self) -> set[str]:
         """Panels with something to show and that drew without error on this data."""
         return self.view.available() - self.broken
 
     def compose(self) -> None:
         """Fix what the next paint shows: the frame, and the scene it belongs to."""
+        now = self.monotonic()
+        kind = self.rotator.current.kind
         self.frame = Frame(
-            panel=self.rotator.current.kind,
-            progress=self.rotator.progress(self.monotonic()),
+            panel=kind,
+            progress=self.rotator.progress(now),
             kinds=tuple(p.kind for p in self.core.config.panels),
             available=frozenset(self.available()),
             paused=self.rotator.paused,
+            page=self.rotator.page(now),
+            pages=self.rotator.pages.get(kind, 1),
         )
         self.scene = self._scene()
 
@@ -174,18 +227,16 @@ class Presenter:
         """Everything the picture depends on except the clock's seconds and the bar. (A new
         minute builds a new view, so the ui's burn-in shift, which moves on a minute, is in.)"""
         frame = self.frame
-        page = 0
-        if frame.panel == "notices":
-            page = min(self._pages - 1, int(frame.progress * self._pages))
         return (
             self._generation,
             self.screen_on,
+            self.dark,
             self.size,
             frame.panel,
             frame.kinds,
             frame.available,
             frame.paused,
-            page,
+            frame.page,
             tuple(current_banners(self.view)),
         )
 
@@ -200,7 +251,7 @@ class Presenter:
         self.has_data = any(s.fetched_at is not None for s in snapshots)
         width, height = self.size
         self._pages = self.count_pages(max(width, 320), max(height, 240), view)
-        self.rotator.minimum["notices"] = self._pages * SECONDS_PER_PAGE
+        self.rotator.set_pages("notices", self._pages)
         self._generation += 1
         return view
 
@@ -226,19 +277,61 @@ class Presenter:
     def _follow_schedule(self, local: datetime) -> None:
         """Dark outside the display schedule; the app and its refreshes carry on, so the
         data is fresh when the screen comes back."""
-        on = schedule.is_on(self._schedule, local)
+        reason = schedule.reason_off(self._schedule, local)
+        on = reason is None
         if on != self.screen_on:
-            reason = schedule.reason_off(self._schedule, local)
             log.info("display %s%s", "on" if on else "off", f" ({reason})" if reason else "")
             self.screen_on = on
             self._dirty = True
+        if reason is None:
+            self.dark = None
+        elif self.dark is None or self.dark.reason != reason or self._dirty:
+            # When it comes on again: worked out as it goes dark, at midnight (the reason
+            # changes) and with new data or a new config (closure days), not every second.
+            self.dark = Dark(reason, schedule.next_change(self._schedule, local))
 
     def _interrupt_for_new_urgent(self) -> None:
-        """A notice that turns up urgent jumps the rotation to the board at once."""
+        """A notice that turns up urgent while the kiosk runs jumps the rotation to the board
+        at once. Those there at the start are not news: the screen opens on its first panel
+        (今日), with their orange strip, and the board comes in its turn."""
         urgent = {(n.source, n.title) for n in self.view.notices if n.priority == "urgent"}
-        if urgent - self._urgent:
+        if not self._settled:
+            self._settled = self._notices_refreshed()
+        elif urgent - self._urgent:
             self.rotator.jump("notices", self.monotonic())
         self._urgent = urgent
+
+    def _notices_refreshed(self) -> bool:
+        """Has every notices source had a refresh of its own since the start (succeeded,
+        unchanged or failed)? Until then what arrives is what was there before the start."""
+        roles = self.core.roles
+        return all(
+            snap.error is not None
+            or (snap.fetched_at is not None and snap.fetched_at >= self._started_at)
+            for snap in self.core.store.snapshots()
+            if roles.get(snap.source) == "notices"
+        )
+
+
+def dark_lines(dark: Dark, now: datetime) -> tuple[str, ...]:
+    """The dark screen's words: why, and when the screen comes on again (the time alone when
+    that is later today): 「時間外のため表示を休止しています」「7:30 から表示します」."""
+    why = screen("dark.why", reason=dark.reason)
+    if dark.until is None:
+        return (why,)
+    until = dark.until.astimezone(now.tzinfo)
+    when = hm(until)
+    if until.date() != now.date():
+        day = until.date()
+        when = screen(
+            "dark.until_day", month=day.month, day=day.day, weekday=weekday(day), time=when
+        )
+    return why, screen("dark.until", when=when)
+
+
+def dark_text(dark: Dark, now: datetime) -> str:
+    """The same on one line (the log, `signage render`)."""
+    return "　".join(dark_lines(dark, now))
 
 
 def with_closures(core: Core) -> Schedule:

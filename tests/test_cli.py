@@ -135,6 +135,51 @@ def test_agenda_text_for_a_person(capsys):
     assert "2026-11-24" in out and "林間学校" in out
 
 
+BOARD_CONFIG = """\
+[school]
+name = "テスト小学校"
+
+[[sources]]
+id = "board"
+kind = "csv"
+role = "notices"
+url = "board.csv"
+fields = { title = "件名", priority = "重要度", posted = "掲載日", expires = "掲載期限" }
+"""
+
+BOARD_CSV = """\
+件名,重要度,掲載日,掲載期限
+個人面談の日程,重要,令和8年11月30日,
+授業参観のお知らせ,通常,令和8年12月10日,令和8年12月18日
+避難訓練の変更,至急,2026/12/07 7:30,
+取り消された連絡,通常,令和8年12月11日,令和8年12月10日
+"""
+
+
+def test_a_notice_waits_for_its_posted_date_and_agenda_lists_it_as_scheduled(
+    tmp_path: Path, capsys
+):
+    config = tmp_path / "signage.toml"
+    config.write_text(BOARD_CONFIG, encoding="utf-8")
+    (tmp_path / "board.csv").write_text(BOARD_CSV, encoding="utf-8")
+    argv = ["agenda", "--config", str(config), "--json", "--at", "2026-12-04T10:00"]
+    assert main(argv) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [n["title"] for n in data["notices"]] == ["個人面談の日程"]
+    assert [(n["title"], n["posted"], n["priority"]) for n in data["scheduled"]] == [
+        ("避難訓練の変更", "2026-12-07T07:30:00+09:00", "urgent"),
+        ("授業参観のお知らせ", "2026-12-10T00:00:00+09:00", "normal"),
+    ]
+    assert set(data["scheduled"][0]) == set(data["notices"][0])
+    assert main(argv[:-1] + ["2026-12-07T07:30"]) == 0  # its posted time: on screen
+    data = json.loads(capsys.readouterr().out)
+    assert [n["title"] for n in data["notices"]] == ["避難訓練の変更", "個人面談の日程"]
+    assert [n["title"] for n in data["scheduled"]] == ["授業参観のお知らせ"]
+    assert main(["agenda", "--config", str(config), "--at", "2026-12-04T10:00"]) == 0
+    text = capsys.readouterr().out
+    assert "掲載予定\n  2026-12-07 07:30 (urgent) 避難訓練の変更" in text
+
+
 def test_run_without_config_falls_back_to_demo_with_a_banner(tmp_path: Path, monkeypatch):
     monkeypatch.delenv("SIGNAGE_CONFIG", raising=False)
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
@@ -181,7 +226,9 @@ def test_render_subprocess_in_utc_machine_zone(tmp_path: Path):
         timeout=60,
     )
     assert out.returncode == 0, out.stderr
-    assert len(list(tmp_path.glob("*.png"))) == 4
+    written = {p.name for p in tmp_path.glob("*.png")}
+    assert {"01-today.png", "02-week.png", "03-notices.png", "04-visits.png"} <= written
+    assert all(name[:3] in ("01-", "02-", "03-", "04-") for name in written)
 
 
 def test_no_arguments_starts_the_kiosk(monkeypatch):

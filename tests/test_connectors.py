@@ -23,6 +23,7 @@ from werkzeug import Request, Response
 from signage.clock import FixedClock
 from signage.config import SOURCE_KINDS, Auth, SourceConfig, load_config
 from signage.errors import FetchError, ParseError
+from signage.messages import screen
 from signage.model import Absence, Event, Notice
 from signage.network import new_client
 from signage.poller import Poller
@@ -123,7 +124,7 @@ def test_cp932_csv_with_a_quoted_newline_and_one_bad_row(tmp_path: Path) -> None
         source="src",
         title="【至急】校内ネットワークの一時停止",
         body="機器更新のため、木曜日の13:00から約30分間、\n校内のネットワークが使えません。",
-        priority="urgent",  # 重要, by the built-in map
+        priority="high",  # 重要, by the built-in map (至急・緊急 are urgent)
         posted=at(20, 16, 30),
         expires=at(27),  # R8.11.26 is the last day shown
         link="https://komu.example.jp/board/123",
@@ -349,6 +350,29 @@ def test_json_with_items_path_fields_and_japanese_values(tmp_path: Path) -> None
         Notice(source="src", title="重要なお知らせ", priority="urgent"),
     ]
     assert warnings == ["item #3 skipped: no title (件名)"]
+
+
+def test_the_built_in_priority_words_agree_with_the_badges_on_screen(tmp_path: Path) -> None:
+    """至急・緊急 interrupt with the orange 至急 strip; 重要 is the 「重要」 badge, not urgent."""
+    words = ["至急", "緊急", "大至急", "重要", "重要度高", "高", "通常", ""]
+    rows = [{"件名": f"連絡{i}", "重要度": word} for i, word in enumerate(words)]
+    path = tmp_path / "board.json"
+    path.write_text(json.dumps(rows, ensure_ascii=False), encoding="utf-8")
+    items, warnings = load(make(str(path), "json", "notices", fields=NOTICE_FIELDS))
+    assert warnings == []
+    got = {word: n.priority for word, n in zip(words, items, strict=True)}
+    assert got == {
+        "至急": "urgent",
+        "緊急": "urgent",
+        "大至急": "urgent",
+        "重要": "high",
+        "重要度高": "high",
+        "高": "high",
+        "通常": "normal",
+        "": "normal",
+    }
+    # The words the screen labels each priority with read back as that priority.
+    assert got[screen("urgent")] == "urgent" and got[screen("important")] == "high"
 
 
 def test_json_items_path_that_is_not_a_list_names_the_keys() -> None:
@@ -628,7 +652,7 @@ def test_a_new_folder_source_refreshes_every_five_seconds(tmp_path: Path) -> Non
 
 def test_folder_front_matter_encodings_and_files_left_out(tmp_path: Path) -> None:
     (tmp_path / "a-urgent.md").write_text(
-        "---\npriority: 重要\nexpires: 2026/11/26 14:00\nlink: https://komu.example.jp/1\n---\n"
+        "---\npriority: 至急\nexpires: 2026/11/26 14:00\nlink: https://komu.example.jp/1\n---\n"
         "# ネットワーク停止\n\n木曜 13:00 から 30 分。\n",
         encoding="utf-8",
     )

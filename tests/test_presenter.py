@@ -7,10 +7,18 @@ import subprocess
 import sys
 from datetime import date, datetime, time, timedelta
 
+import pytest
+
 from signage.clock import FixedClock
 from signage.config import Config, Schedule, School, SourceConfig
 from signage.model import Event, Notice, Snapshot
-from signage.presenter import NEAR_DAYS, SECONDS_PER_PAGE, Presenter, near_items
+from signage.presenter import (
+    NEAR_DAYS,
+    PAGES_PER_TURN,
+    SECONDS_PER_PAGE,
+    Presenter,
+    near_items,
+)
 from signage.runtime import Runtime
 from signage.view import View, build_view
 from tests.moments import TOKYO
@@ -76,6 +84,69 @@ def test_an_urgent_notice_arriving_while_running_jumps_to_the_board_once():
     run(presenter, mono, clock, 30)  # it does not keep interrupting; the banner stays
     assert presenter.frame.panel != "notices"
     assert presenter.view.banners[0].text == "校内ネットワーク停止"
+
+
+def test_an_urgent_notice_there_at_the_start_opens_on_today_not_the_board():
+    runtime, clock = school_runtime(with_notices=False)
+    urgent = Notice("board", "校内ネットワーク停止", priority="urgent")
+    runtime.store.succeeded("board", (urgent,), (), clock.now())  # the first fetch, done
+    mono = FakeMonotonic()
+    presenter = Presenter(runtime, monotonic=mono)
+    assert presenter.frame.panel == "today"
+    assert presenter.view.banners[0].text == "校内ネットワーク停止"  # its strip from the start
+    shown = []
+    for _ in range(4):
+        run(presenter, mono, clock, 10)
+        shown.append(presenter.frame.panel)
+    assert shown == ["today", "week", "notices", "today"]  # the board in its turn
+
+
+def test_urgent_notices_restored_or_in_the_first_fetch_are_not_news():
+    runtime, clock = school_runtime(with_notices=False)
+    yesterday = clock.now() - timedelta(days=1)
+    old = Notice("board", "避難訓練の変更", priority="urgent")
+    runtime.store.succeeded("board", (old,), (), yesterday)  # the disk copy
+    mono = FakeMonotonic()
+    presenter = Presenter(runtime, monotonic=mono)
+    run(presenter, mono, clock, 5)
+    first = Notice("board", "給食の変更", priority="urgent")
+    runtime.store.succeeded("board", (old, first), (), clock.now())  # the first fetch
+    presenter.tick()
+    assert presenter.frame.panel == "today"
+    run(presenter, mono, clock, 20)
+    assert presenter.frame.panel == "week"
+    late = Notice("board", "不審者情報", priority="urgent")
+    runtime.store.succeeded("board", (old, first, late), (), clock.now())  # while running
+    presenter.tick()
+    assert presenter.frame.panel == "notices"
+
+
+def test_a_first_fetch_that_fails_ends_the_start_too():
+    runtime, clock = school_runtime(with_notices=False)
+    runtime.store.succeeded("board", (), (), clock.now() - timedelta(hours=2))
+    mono = FakeMonotonic()
+    presenter = Presenter(runtime, monotonic=mono)
+    runtime.store.failed("board", "connection refused")
+    presenter.tick()
+    runtime.store.succeeded("board", (Notice("board", "停電", priority="urgent"),), (), clock.now())
+    presenter.tick()
+    assert presenter.frame.panel == "notices"
+
+
+def test_a_notice_appears_at_its_posted_time_and_if_urgent_interrupts_then():
+    runtime, clock = school_runtime(with_notices=False)
+    posted = clock.now() + timedelta(minutes=2)
+    drill = Notice("board", "避難訓練（地震）", priority="urgent", posted=posted)
+    runtime.store.succeeded("board", (drill,), (), clock.now())
+    mono = FakeMonotonic()
+    presenter = Presenter(runtime, monotonic=mono)
+    assert presenter.view.notices == () and presenter.view.banners == ()
+    run(presenter, mono, clock, 110)
+    assert presenter.view.notices == ()  # 9:19:50: not yet
+    assert presenter.frame.panel != "notices"
+    run(presenter, mono, clock, 10)  # 9:20:00, its posted time
+    assert [n.title for n in presenter.view.notices] == ["避難訓練（地震）"]
+    assert presenter.frame.panel == "notices"  # news while running: it interrupts
 
 
 def test_dark_outside_the_schedule_and_on_holidays():
@@ -168,6 +239,49 @@ def test_a_board_of_several_pages_gets_time_for_each_page():
         scenes.add(presenter.scene)
     assert len(scenes) == 3  # a page turn is a new picture
     assert sizes[-1] == (1280, 720)  # counted at the ui's size
+
+
+def test_a_long_board_shows_a_few_pages_a_turn_and_goes_on_where_it_left_off():
+    presenter, mono, clock, runtime = make()
+    presenter.count_pages = lambda width, height, view: 75 if view.notices else 1
+    presenter.resize(1920, 1080)
+    presenter.tick()
+    turns: list[list[int]] = []
+    seconds: list[int] = []
+    for _ in range(20 * 3 * 60):  # an hour
+        was = presenter.frame.panel
+        run(presenter, mono, clock, 1)
+        frame = presenter.frame
+        if frame.panel == "notices":
+            if was != "notices":
+                turns.append([])
+                seconds.append(0)
+            seconds[-1] += 1
+            if not turns[-1] or turns[-1][-1] != frame.page:
+                turns[-1].append(frame.page)
+    assert turns[0] == [0, 1, 2, 3, 4]  # PAGES_PER_TURN pages, then the others have their turn
+    assert turns[1] == [5, 6, 7, 8, 9]
+    assert max(seconds) == PAGES_PER_TURN * SECONDS_PER_PAGE  # 40 s, not 75 × 8 = 10 minutes
+    shown = [page for turn in turns for page in turn]
+    assert shown[:76] == [*range(75), 0]  # every page in order, then from the first again
+    assert turns[15] == [0, 1, 2, 3, 4] and turns[14] == [70, 71, 72, 73, 74]
+
+
+def test_an_urgent_notice_opens_the_board_on_its_first_page():
+    presenter, mono, clock, runtime = make()
+    presenter.count_pages = lambda width, height, view: 12 if view.notices else 1
+    presenter.resize(1920, 1080)
+    run(presenter, mono, clock, 30)
+    assert presenter.frame.panel == "notices"
+    run(presenter, mono, clock, 20)
+    assert presenter.frame.page == 2
+    run(presenter, mono, clock, 40)
+    assert presenter.frame.panel != "notices"
+    urgent = Notice("board", "停電", priority="urgent")
+    runtime.store.succeeded("board", (urgent, Notice("board", "連絡")), (), clock.now())
+    presenter.tick()
+    assert (presenter.frame.panel, presenter.frame.page) == ("notices", 0)
+    assert presenter.frame.position == pytest.approx(0.5 / 12)
 
 
 def test_a_long_calendar_is_cut_to_the_days_near_today_without_changing_the_view():

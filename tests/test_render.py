@@ -1,11 +1,12 @@
 """Rendering the demo: PNGs are written, are not blank, and Japanese is not tofu."""
 
+import itertools
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtGui import QFont, QImage, QPainter, QRawFont
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QRawFont
 
 from signage.cli import main
 from signage.config import Config, School, SourceConfig
@@ -33,7 +34,10 @@ def test_render_demo_writes_one_png_per_panel(tmp_path: Path, size: str):
         == 0
     )
     files = sorted(p.name for p in out.iterdir())
-    assert files == ["01-today.png", "02-week.png", "03-notices.png", "04-visits.png"]
+    pages = sum(name.startswith("03-notices") for name in files)
+    assert pages >= 2  # the demo's board has several pages: each is written
+    board = ["03-notices.png", *(f"03-notices-{n}.png" for n in range(2, pages + 1))]
+    assert files == sorted(["01-today.png", "02-week.png", *board, "04-visits.png"])
     width, height = (int(v) for v in size.split("x"))
     for name in files:
         image = QImage(str(out / name))
@@ -214,3 +218,115 @@ def test_each_second_asks_for_the_colon_and_the_bars_new_part_only():
     steady = replace(view, blink=False)
     assert changed_rects(width, height, steady, 0.30, 0.35) == [span]
     assert changed_rects(width, height, steady, 0.35, 0.35) == []
+
+
+BOARD_SCHOOL = """\
+[school]
+name = "伊勢崎市立テスト小学校"
+
+[display]
+on = "7:00"
+off = "19:00"
+days = ["mon", "tue", "wed", "thu", "fri"]
+
+[[sources]]
+id = "board"
+kind = "json"
+role = "notices"
+url = "board.json"
+"""
+
+
+def board_school(folder: Path, notices: int) -> Path:
+    """A school whose screen is on 7:00–19:00 on weekdays, with a board of `notices`."""
+    import json
+
+    rows = [
+        {
+            "title": f"連絡 {n + 1}",
+            "body": "校内の連絡です。" * 12,
+            "priority": "urgent" if n == 0 else "normal",
+        }
+        for n in range(notices)
+    ]
+    (folder / "board.json").write_text(json.dumps({"notices": rows}), encoding="utf-8")
+    config = folder / "signage.toml"
+    config.write_text(BOARD_SCHOOL, encoding="utf-8")
+    return config
+
+
+def rgb(image: QImage) -> QImage:
+    return image.convertToFormat(QImage.Format.Format_RGB32)
+
+
+def test_render_at_a_dark_moment_writes_the_kiosks_dark_frame(tmp_path: Path, capsys, qtbot):
+    config = board_school(tmp_path, 3)
+    out = tmp_path / "r"
+    saturday = "2026-12-05T10:40"
+    argv = ["render", "--config", str(config), "--out", str(out), "--size", "1280x720"]
+    assert main([*argv, "--at", saturday]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["00-dark.png"]  # no panels: it is dark
+    err = capsys.readouterr().err
+    assert "2026-12-05 10:40 は画面が暗い時間です" in err
+    assert "休日のため表示を休止しています　12月7日（月）7:00 から表示します" in err
+    dark = rgb(QImage(str(out / "00-dark.png")))
+    corners = {dark.pixel(x, y) for x in (0, 1279) for y in (0, 719)}
+    assert corners == {0xFF000000}
+    lit = [
+        (x, y)
+        for x in range(0, 1280, 4)
+        for y in range(0, 720, 4)
+        if dark.pixel(x, y) != 0xFF000000
+    ]
+    assert 0 < len(lit) < 1280 * 720 // 16 // 50  # one dim line, no more
+    assert max(QColor(dark.pixel(x, y)).value() for x, y in lit) < 100  # dim, never bright
+
+    # The kiosk's window at the same moment paints the same frame.
+    from signage.clock import FixedClock
+    from signage.config import load_config
+    from signage.runtime import Runtime
+    from signage.ui.window import KioskWindow
+
+    runtime = Runtime.build(
+        load_config(config), FixedClock(datetime(2026, 12, 5, 10, 40, tzinfo=TOKYO))
+    )
+    window = KioskWindow(runtime)
+    window.timer.stop()
+    qtbot.addWidget(window)
+    window.resize(1280, 720)
+    window.show()
+    window.tick()
+    assert not window.presenter.screen_on
+    assert rgb(window.grab().toImage()) == dark
+
+    # A weekday at 10:40 is lit: the panels, not the dark frame.
+    assert main([*argv, "--at", "2026-12-07T10:40", "--out", str(tmp_path / "lit")]) == 0
+    assert not (tmp_path / "lit" / "00-dark.png").exists()
+    assert "暗い" not in capsys.readouterr().err
+
+
+def test_render_writes_every_page_of_a_long_board_up_to_a_bound(
+    tmp_path: Path, capsys, monkeypatch
+):
+    config = board_school(tmp_path, 12)
+    out = tmp_path / "r"
+    argv = ["render", "--config", str(config), "--size", "1280x720", "--at", "2026-12-07T10:40"]
+    assert main([*argv, "--out", str(out)]) == 0
+    printed = [Path(p).name for p in capsys.readouterr().out.split()]
+    board = [name for name in printed if name.startswith("03-notices")]
+    assert len(board) >= 4
+    assert board == ["03-notices.png", *(f"03-notices-{n}.png" for n in range(2, len(board) + 1))]
+    assert sorted(p.name for p in out.glob("03-notices*.png")) == sorted(board)
+    images = [rgb(QImage(str(out / name))) for name in board]
+    assert all(a != b for a, b in itertools.pairwise(images))  # each file is another page
+
+    import signage.ui.render
+
+    monkeypatch.setattr(signage.ui.render, "MAX_PAGE_FILES", 2)
+    few = tmp_path / "few"
+    assert main([*argv, "--out", str(few)]) == 0
+    assert sorted(p.name for p in few.glob("03-notices*.png")) == sorted(board[:2])
+    assert (
+        f"連絡事項は {len(board)} ページあります。最初の 2 ページを書きました"
+        in capsys.readouterr().err
+    )

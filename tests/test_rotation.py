@@ -58,3 +58,35 @@ def test_next_and_previous_skip_empty_and_restart_the_timer():
     assert r.previous(4.0, ALL).kind == "week"
     assert r.previous(4.0, ALL).kind == "today"
     assert r.previous(4.0, ALL).kind == "notices"
+
+
+def test_a_panel_with_pages_shows_a_few_a_turn_and_resumes_after_the_last_shown():
+    r = Rotator(PANELS, now=0.0, pages_per_turn=3, seconds_per_page=8.0)
+    r.set_pages("notices", 7)
+    r.update(20.0, ALL)
+    assert r.update(30.0, ALL).kind == "notices"
+    assert (r.seconds, r.page(30.0), r.page(38.0), r.page(53.9)) == (24.0, 0, 1, 2)
+    assert r.update(54.0, ALL).kind == "today"
+    r.update(74.0, ALL)
+    r.update(84.0, ALL)
+    assert (r.current.kind, r.page(84.0)) == ("notices", 3)
+    r.next(90.0, ALL)  # skipped on page 3: the next turn goes on from page 4
+    r.update(110.0, ALL)
+    r.update(120.0, ALL)
+    assert (r.current.kind, r.page(120.0), r.turn_pages, r.seconds) == ("notices", 4, 3, 24.0)
+    r.update(144.0, ALL)
+    r.update(164.0, ALL)
+    r.update(174.0, ALL)
+    assert (r.current.kind, r.page(174.0)) == ("notices", 0)  # after page 6, the first again
+
+
+def test_fewer_pages_than_where_the_turn_began_starts_from_the_first():
+    r = Rotator(PANELS, now=0.0, pages_per_turn=2)
+    r.set_pages("notices", 9)
+    r.jump("notices", 0.0)
+    r.update(16.0, ALL)  # pages 0 and 1 shown
+    r.update(36.0, ALL)
+    r.update(46.0, ALL)
+    assert (r.current.kind, r.page(46.0)) == ("notices", 2)
+    r.set_pages("notices", 2)  # notices withdrawn: page 2 is gone
+    assert r.page(46.0) == 0 and r.seconds == 16.0

@@ -184,10 +184,12 @@ class Checker(Reader):
         language = self.get(table, path, DISPLAY["language"])
         screen = self.get(table, path, DISPLAY["screen"])
         blink = self.get(table, path, DISPLAY["blink"])
+        sleep = self.get(table, path, DISPLAY["sleep"])
         return Display(
             language=language or Display.language,
             screen=Display.screen if screen is None else screen,
             blink=Display.blink if blink is None else blink,
+            sleep=Display.sleep if sleep is None else sleep,
             schedule=self.schedule(table, path),
         )
 

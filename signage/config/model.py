@@ -216,6 +216,7 @@ class Display:
     language: str = "ja"
     screen: int = 0
     blink: bool = True  # the clock's colon dims every other second
+    sleep: bool = True  # the monitor sleeps while the schedule has the screen off
     schedule: Schedule = Schedule()
 
 

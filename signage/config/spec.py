@@ -313,6 +313,31 @@ DISPLAY = Table(
             example="`false`",
         ),
         Key(
+            "sleep",
+            "boolean",
+            help=(
+                "false: 表示時間外もモニターを省電力にしない",
+                "false: keep the monitor awake while dark",
+            ),
+            doc=(
+                (
+                    "表示時間外（夜・休日・休校日）は画面を黒くし、モニターも省電力（スリープ）に"
+                    "して、次につく時刻に起こす（Windows と X11 の Linux。できない環境では黒い"
+                    "画面のまま）。信号が止まると電源が切れて朝に戻らないテレビでは `false`。"
+                ),
+                (
+                    "While the schedule has the screen off (nights, weekends, holidays, closure "
+                    "days) the screen is black and the monitor is put to sleep, and woken at the "
+                    "next on-time (Windows, and Linux on X11; elsewhere the screen just stays "
+                    "black). `false` for a TV that switches itself off when the signal stops and "
+                    "does not come back in the morning."
+                ),
+            ),
+            shown_type="`true` \\| `false`",
+            default="`true`",
+            example="`false`",
+        ),
+        Key(
             "on",
             "time",
             help=(

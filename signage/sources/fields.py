@@ -24,8 +24,9 @@ from signage.model import Absence, Event, Item, Notice
 # The words Japanese systems use, so most schools need no `values` table.
 DEFAULT_VALUES: dict[str, dict[str, str]] = {
     "priority": {
-        **dict.fromkeys(("重要", "至急", "緊急", "最重要", "重要度高", "important"), "urgent"),
-        **dict.fromkeys(("高", "高い", "優先", "要確認"), "high"),
+        # As the screen labels them: 至急 (the strip that interrupts) and 重要 (a badge).
+        **dict.fromkeys(("至急", "緊急", "大至急", "最重要"), "urgent"),
+        **dict.fromkeys(("重要", "高", "高い", "優先", "要確認", "重要度高", "important"), "high"),
         **dict.fromkeys(("通常", "普通", "中", "低", "一般", "なし", "low"), "normal"),
     },
     "kind": {

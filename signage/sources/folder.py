@@ -2,7 +2,8 @@
 
 Each file is one notice: the first line is the title, the rest the body, the file's time the
 posted time. Optional front matter between `---` lines sets priority, expires, link (or posted)
-as `key: value`; values go through the same `values` map as other connectors (重要 → urgent).
+as `key: value`; values go through the same `values` map as other connectors (至急 → urgent,
+重要 → high).
 
 `fetch` (in a worker thread) lists the folder and reads the files into JSON bytes, so `parse`
 stays pure and the disk cache can show the notices when the share is not reachable. A listing

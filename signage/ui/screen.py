@@ -77,7 +77,7 @@ def paint_screen(painter: QPainter, width: int, height: int, view: View, frame: 
         paint_notes(painter, parts.notes, view, m)
     painter.save()
     try:
-        panels.painter(frame.panel)(painter, m).draw(parts.body, view, frame.progress)
+        panels.painter(frame.panel)(painter, m).draw(parts.body, view, frame.position)
     except Exception as exc:
         painter.restore()
         painter.fillRect(parts.body, theme.BG)  # never half a panel

@@ -16,6 +16,8 @@ from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QRegion, QResizeEven
 from PySide6.QtWidgets import QWidget
 
 from signage.presenter import Core, Presenter
+from signage.ui.dark import paint_dark
+from signage.ui.power import MonitorPower
 from signage.ui.screen import (
     PanelError,
     changed_rects,
@@ -27,6 +29,8 @@ from signage.ui.screen import (
 
 log = logging.getLogger(__name__)
 SETTLE_MS = 20  # new data: rebuild this soon after, so sources arriving together count once
+SLEEP_DELAY_MS = 1500  # the dark frame is on screen before the monitor sleeps
+RESLEEP_SECONDS = 600  # a monitor woken in the night (a bumped mouse) sleeps again after this
 
 
 class KioskWindow(QWidget):
@@ -35,6 +39,7 @@ class KioskWindow(QWidget):
         core: Core,
         notes: tuple[str, ...] = (),
         monotonic: Callable[[], float] = _time.monotonic,
+        power: MonitorPower | None = None,
     ) -> None:
         super().__init__()
         self.setWindowTitle(f"signage — {core.config.school.name}")
@@ -42,6 +47,9 @@ class KioskWindow(QWidget):
         self.presenter = Presenter(core, notes, monotonic, notice_pages, self._size())
         self._painted: tuple[object, ...] | None = None  # the scene the screen shows
         self._bar = 0.0  # how far the progress bar on screen has run
+        self.power = power  # the monitor's sleep and wake (None: the dark frame only)
+        self._asleep = False  # the monitor was told to sleep
+        self._slept_at = 0.0
         # Called once, after the first frame that shows data is painted (the kiosk logs it).
         self.on_first_data_frame: Callable[[], None] | None = None
         # Called after each whole frame painted (the kiosk's run waits for the first).
@@ -68,7 +76,31 @@ class KioskWindow(QWidget):
 
     def tick(self) -> None:
         self.presenter.tick()
+        self._follow_power()
         self._ask_paint()
+
+    def _follow_power(self) -> None:
+        """Sleep the monitor soon after the screen goes dark (again now and then, if someone
+        woke it in the night); wake it as the screen comes on."""
+        if self.power is None:
+            return
+        now = self.presenter.monotonic()
+        if self.presenter.monitor_asleep:
+            if not self._asleep or now - self._slept_at >= RESLEEP_SECONDS:
+                first = not self._asleep
+                self._asleep, self._slept_at = True, now
+                QTimer.singleShot(SLEEP_DELAY_MS, self, lambda: self._sleep(first))
+        elif self._asleep:
+            self._asleep = False
+            woke = self.power.wake()
+            log.info("monitor woken (%s)", self.power.name if woke else "not available")
+
+    def _sleep(self, first: bool) -> None:
+        if self.power is None or not self.presenter.monitor_asleep:
+            return  # it came on again meanwhile
+        slept = self.power.sleep()
+        if first:
+            log.info("monitor asleep (%s)", self.power.name if slept else "not available")
 
     def _ask_paint(self) -> None:
         """Ask for just the pixels that changed: the clock's colon and the bar's new part, or
@@ -109,8 +141,10 @@ class KioskWindow(QWidget):
             self._painted = None  # only part of a new scene: the next tick paints it whole
         painter = QPainter(self)
         if not shown.screen_on:
-            painter.fillRect(self.rect(), Qt.GlobalColor.black)
-            painter.end()
+            try:
+                paint_dark(painter, self.width(), self.height(), shown.dark, view.now)
+            finally:
+                painter.end()
             if whole:
                 self._painted = scene
             return
