@@ -16,6 +16,8 @@ from signage.ui.draw import card, chip, hline, line_height, text_block, text_hei
 from signage.ui.theme import Metrics
 from signage.view import View
 
+DETAIL_LINES = 2  # a place or a visit's purpose wraps once before it is cut
+
 
 def event_when(event: Event) -> str:
     if event.all_day:
@@ -85,7 +87,8 @@ class Panel:
         y = top
         for index, event in enumerate(events):
             sub = detail(event)
-            need = text_height(event.title, body, title_w, 2) + (line_height(meta) if sub else 0)
+            sub_h = text_height(sub, meta, title_w, DETAIL_LINES) if sub else 0.0
+            need = text_height(event.title, body, title_w, 2) + sub_h
             if y + need > inner.bottom():
                 more = screen("more_items", count=len(events) - index)
                 text_block(p, inner.left(), y, inner.width(), more, meta, theme.MUTED)
@@ -97,7 +100,9 @@ class Panel:
                 text_block(p, inner.left(), y + m.px(4), time_w, when, when_font, theme.MUTED)
             h = text_block(p, inner.left() + time_w, y, title_w, event.title, body, theme.TEXT, 2)
             if sub:
-                h += text_block(p, inner.left() + time_w, y + h, title_w, sub, meta, theme.MUTED)
+                h += text_block(
+                    p, inner.left() + time_w, y + h, title_w, sub, meta, theme.MUTED, DETAIL_LINES
+                )
             y += h + m.px(10)
             hline(p, inner.left(), inner.right(), y, m.px(1.5))
             y += m.px(10)
