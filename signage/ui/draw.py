@@ -202,20 +202,17 @@ def text_block(
     painter.setPen(color)
     step = line_height(font)
     lines = wrap(text, font, width, max_lines)
-    cut = bool(max_lines) and len(_wrapped(text, QFont(font), width, 0)) > max_lines
+    cut = _recorded is not None and max_lines > 0 and len(wrap(text, font, width)) > max_lines
+    measure = align_right or _recorded is not None  # a line's advance costs; only when needed
     for i, line in enumerate(lines):
-        advance = metrics.horizontalAdvance(line)
+        advance = metrics.horizontalAdvance(line) if measure else 0.0
         dx = width - advance if align_right else 0.0
         top = y + i * step
         painter.drawText(QPointF(x + dx, top + metrics.ascent()), line)
-        _note(
-            painter,
-            line,
-            QRectF(x + dx, top, advance, step),
-            QRectF(x, top, width, step),
-            font,
-            cut and i == len(lines) - 1,
-        )
+        if _recorded is not None:
+            box = QRectF(x + dx, top, advance, step)
+            last = cut and i == len(lines) - 1
+            _note(painter, line, box, QRectF(x, top, width, step), font, last)
     return step * len(lines)
 
 
