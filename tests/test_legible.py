@@ -186,6 +186,7 @@ def width_of(text: str, f: QFont) -> float:
         ("4年2組 授業参観", "授業参観", ["4年2組", "授業参観"]),
         ("校内研修（情報教育）", "（情報教育）", ["校内研修", "（情報教育）"]),
         ("ICT 9:00–11:00", "9:00–11:00", ["ICT", "9:00–11:00"]),
+        ("職員04、職員05 ほか 5 名", "職員05 ほか", ["職員04、", "職員05", "ほか 5 名"]),
     ],
 )
 def test_titles_break_between_phrases_never_inside_a_word(text, fits, lines):
@@ -226,3 +227,59 @@ def test_replace_keeps_view_fields_for_the_week():
     view = demo_view(MOMENTS[1])
     assert len(view.week_out) == len(view.week_visits) == len(view.week) == 5
     assert replace(view, week_out=()).week_out == ()
+
+
+# --- A crowded week: whatever the feeds hold, nothing overlaps or runs out of its room -------
+
+
+def crowded_view(at: datetime) -> View:
+    from signage import privacy
+    from signage.config import Config, School, SourceConfig
+    from signage.model import Event, Snapshot
+
+    def when(day: int, hour: int, minutes: int = 45) -> tuple[datetime, datetime]:
+        start = datetime(2026, 12, day, hour, tzinfo=TOKYO)
+        return start, start.replace(minute=minutes)
+
+    long = "いじめ防止対策委員会および生徒指導部会（第3回）拡大会議・資料は事前に配布します"
+    events = [
+        Event("cal", f"{long}{i}" if i % 3 == 0 else f"4年2組 授業参観{i}", *when(d, 8 + i))
+        for d in range(1, 5)
+        for i in range(9)
+    ]
+    out = [
+        Event("out", f"職員{i:02d} 出張（伊勢崎市教育委員会・研修センター）", *when(d, 9))
+        for d in range(1, 5)
+        for i in range(12)
+    ]
+    visits = [Event("visits", "ICT支援 高橋", *when(d, 10)) for d in range(1, 5)]
+    sources = (
+        SourceConfig("cal", "ics", "events", "/c", "/c"),
+        SourceConfig("out", "ics", "staff_out", "/o", "/o", names="full"),
+        SourceConfig("visits", "ics", "visits", "/v", "/v"),
+    )
+    config = Config(school=School("伊勢崎市立みらい小学校"), sources=sources)
+    snaps = [
+        Snapshot("cal", tuple(events), fetched_at=at),
+        Snapshot("out", privacy.shown_items(out, "staff_out", "full"), fetched_at=at),
+        Snapshot("visits", tuple(visits), fetched_at=at),
+    ]
+    return build_view(config, snaps, at)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("kind", ["week", "visits"])
+def test_a_crowded_week_stays_inside_its_boxes(kind, size):
+    view = crowded_view(datetime(2026, 12, 2, 10, 40, tzinfo=TOKYO))
+    assert any(view.week_out) and any(view.week_visits)
+    lines = painted(view, kind, size)
+    where = f"{kind} {size[0]}x{size[1]}"
+    assert not overlaps(lines), f"{where}: {overlaps(lines)[:4]}"
+    for line in lines:
+        assert line.box.right() <= line.room.right() + 1.5, f"{where}: {line.text}"
+        assert line.box.bottom() <= size[1] + 4, f"{where}: {line.text}"
+    texts = "".join(x.text for x in lines)
+    if kind == "week":
+        assert "ほか" in texts  # what does not fit is counted, not dropped
+        assert "職員00" in texts  # those out still show on a crowded day
+        assert any("ほか" in x.text and x.text.endswith("名") for x in lines)  # the rest: counted

@@ -92,15 +92,37 @@ def phrases(paragraph: str) -> tuple[str, ...]:
     for chunk in chunks:
         for piece in (p for p in re.split(r"(?<=\s)(?=\S)", chunk) if p):
             glued = out and (
-                opening(out[-1][-1])  # 「（」 goes with what it opens
+                piece.isspace()  # a space stays at the end of the line it ends
+                or opening(out[-1][-1])  # 「（」 goes with what it opens
                 or closing(piece[0])
-                or (_script(out[-1][-1]) == "num" and _script(piece[0]) == "num")
+                or _script(out[-1][-1]) == _script(piece[0]) in ("num", "latin")  # ICT, 10:00
+                or _counter(out[-1], piece)  # 5 名, 4 回: a number keeps its unit
+                or _counted(out[-1], piece)  # ほか 5 名, 済 1 回: and its word
             )
             if glued:
                 out[-1] += piece
             else:
                 out.append(piece)
     return tuple(out)
+
+
+def _counter(before: str, piece: str) -> bool:
+    word = piece.strip()
+    return (
+        len(word) == 1
+        and _script(word) in ("kanji", "hira", "kata")
+        and before.rstrip()[-1:].isdigit()
+    )
+
+
+def _counted(before: str, piece: str) -> bool:
+    word = before.strip()
+    return (
+        piece[:1].isdigit()
+        and before[-1:].isspace()
+        and 0 < len(word) <= 3
+        and all(_script(c) in ("kanji", "hira", "kata") for c in word)
+    )
 
 
 def _script(ch: str) -> str:

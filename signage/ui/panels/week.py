@@ -27,7 +27,7 @@ from signage.ui.panels.base import Panel, event_when
 from signage.view import OutRow, View
 
 TITLE_LINES = 3  # an event's title in a column; a row gives it 2
-EXTRA_LINES = 3  # the names of those out on a day
+EXTRA_LINES = 2  # the names of those out on a day, then ほか n 名
 
 
 class WeekPanel(Panel):
@@ -131,6 +131,7 @@ class WeekPanel(Panel):
             self.empty(inner, screen("nothing_planned"))
         for index, event in enumerate(events):
             need = line_height(body) + text_height(event.title, bold, inner.width(), TITLE_LINES)
+            need += m.px(18)  # the rule below it
             more = index + 1 < len(events)
             if y + need + (line_height(body) if more else 0) > bottom:
                 rest = screen("more_items", count=len(events) - index)
@@ -200,7 +201,7 @@ class WeekPanel(Panel):
         return theme.YELLOW if when == screen("all_day") else theme.MUTED
 
     def extra_lines(
-        self, out: tuple[OutRow, ...], visits: tuple[Event, ...]
+        self, out: tuple[OutRow, ...], visits: tuple[Event, ...], w: float
     ) -> list[tuple[str, str, QColor]]:
         """(chip, text, colour) per line: the ICT visit, then who is out."""
         lines = []
@@ -208,12 +209,24 @@ class WeekPanel(Panel):
             when = "" if visit.all_day else event_when(visit)
             lines.append((screen("week_visit"), when or screen("all_day"), theme.SKY))
         if out:
-            named = [row.name for row in out if row.name]
-            text = screen("week_names").join(named) if named else ""
-            if len(named) < len(out):
-                text += (" " if text else "") + screen("people", count=len(out) - len(named))
-            lines.append((screen("staff_out"), text, theme.GREEN))
+            lines.append((screen("staff_out"), self.names(out, w), theme.GREEN))
         return lines
+
+    def names(self, out: tuple[OutRow, ...], w: float) -> str:
+        """Those out, as many names as fit in EXTRA_LINES, then ほか n 名 (a count alone when
+        the source may not name them)."""
+        body = self.fonts()[0]
+        named = [row.name for row in out if row.name]
+        if not named:
+            return screen("people", count=len(out))
+        chip_w = text_width(screen("staff_out"), body) + 2 * self.m.px(10) + self.m.px(10)
+        for k in range(len(named), 0, -1):
+            text = screen("week_names").join(named[:k])
+            if k < len(out):
+                text += " " + screen("more_people", count=len(out) - k)
+            if len(wrap(text, body, w - chip_w)) <= EXTRA_LINES:
+                return text
+        return text
 
     def extra_place(self, label: str, text: str, w: float) -> tuple[float, float, float]:
         """Where a line's text goes after its chip: (dx, dy, width) — beside the chip when it
@@ -227,7 +240,7 @@ class WeekPanel(Panel):
     def extras_height(self, out: tuple[OutRow, ...], visits: tuple[Event, ...], w: float) -> float:
         body = self.fonts()[0]
         total = 0.0
-        for label, text, _ in self.extra_lines(out, visits):
+        for label, text, _ in self.extra_lines(out, visits, w):
             _, dy, width = self.extra_place(label, text, w)
             total += dy + text_height(text, body, width, EXTRA_LINES) + self.m.px(8)
         return total
@@ -244,7 +257,7 @@ class WeekPanel(Panel):
         m, p = self.m, self.p
         body = self.fonts()[0]
         y = bottom
-        for label, text, color in self.extra_lines(out, visits):
+        for label, text, color in self.extra_lines(out, visits, w):
             tone = theme.DIM if past else color
             chip(p, x, y + m.px(2), label, body, tone, False, m.px(10))
             dx, dy, width = self.extra_place(label, text, w)
