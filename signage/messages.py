@@ -634,6 +634,8 @@ SCREEN: dict[str, str] = {
     # The week.
     "is_today": "今日",
     "nothing_planned": "予定なし",
+    "week_visit": "ICT",  # the chip before a day's ICT visit in the week
+    "week_names": "、",  # between the names of those out on a day
     # The notice board.
     "continued": "{title}（続き）",
     "continues_on_next_page": "次のページへ続く ▶",
@@ -644,6 +646,8 @@ SCREEN: dict[str, str] = {
     "visits_this_month": "今月のICT支援員来校",
     "of_target": "/ 目標 {target} 回",
     "visits_done": "済 {count} 回",
+    "visits_done_short": "済",  # before the month's big figure: 済 n / 目標 4 回
+    "visits_under_way": "来校中 {count} 回",
     "visits_planned": "予定 {count} 回",
     "visits_last_month": "先月 {count} 回",
     "upcoming_visits": "これからの来校予定",

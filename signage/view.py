@@ -32,9 +32,10 @@ class VisitsView:
     today: tuple[Event, ...]
     upcoming: tuple[Event, ...]
     done: tuple[Event, ...]  # this month, already over
-    planned: tuple[Event, ...]  # this month, not over yet
+    planned: tuple[Event, ...]  # this month, not over yet (under way included)
     last_month: int
     target: int
+    under_way: tuple[Event, ...] = ()  # of `planned`, those begun: counted once, shown as such
 
     @property
     def this_month(self) -> int:
@@ -66,6 +67,8 @@ class View:
     absences: tuple[agenda.ClassCount, ...]
     has_absences: bool  # an absences source is configured (show the table even when 0)
     week: tuple[tuple[date, tuple[Event, ...]], ...]
+    week_out: tuple[tuple[OutRow, ...], ...]  # per day of `week`: who is out (週行事予定)
+    week_visits: tuple[tuple[Event, ...], ...]  # per day of `week`: ICT visits
     notices: tuple[Notice, ...]
     visits: VisitsView
     notes: tuple[str, ...] = field(default=())  # e.g. the demo banner
@@ -88,6 +91,7 @@ def build_view(
         items.setdefault(roles.get(snap.source, "events"), []).extend(snap.items)
     events = items.get("events", [])
     next_day = agenda.next_school_day(today)
+    week = agenda.school_week(today)
     notices = agenda.active_notices(items.get("notices", []), now)
     visits = _visits(items.get("visits", []), now, tz, config.visits.monthly_target)
     status, ok = _status(config, snapshots, now)
@@ -105,9 +109,9 @@ def build_view(
         staff_out=_staff_out(items.get("staff_out", []), today, tz),
         absences=tuple(agenda.absence_counts(items.get("absences", []), today)),
         has_absences="absences" in roles.values(),
-        week=tuple(
-            (day, tuple(agenda.events_on(events, day, tz))) for day in agenda.school_week(today)
-        ),
+        week=tuple((day, tuple(agenda.events_on(events, day, tz))) for day in week),
+        week_out=tuple(_staff_out(items.get("staff_out", []), day, tz) for day in week),
+        week_visits=tuple(tuple(agenda.events_on(items.get("visits", []), d, tz)) for d in week),
         notices=tuple(notices),
         visits=visits,
         notes=notes,
@@ -126,6 +130,7 @@ def _visits(items: list[Item], now: datetime, tz: ZoneInfo, target: int) -> Visi
         planned=tuple(e for e in month if agenda.end_of(e, tz) > now),
         last_month=len(agenda.in_month(items, last.year, last.month, tz)),
         target=target,
+        under_way=tuple(e for e in month if agenda.start_of(e, tz) <= now < agenda.end_of(e, tz)),
     )
 
 

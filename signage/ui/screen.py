@@ -17,7 +17,7 @@ from signage.messages import screen
 from signage.panels import panel_kind
 from signage.presenter import Frame, current_banners
 from signage.ui import panels, theme
-from signage.ui.draw import chip, line_height, text_block, text_width
+from signage.ui.draw import chip, line_height, text_block, text_height, text_width, wrap
 from signage.ui.fonts import japanese_family
 from signage.ui.panels.notices import NoticesPanel
 from signage.ui.theme import Metrics
@@ -43,12 +43,22 @@ class Layout:
     footer: QRectF
 
 
+HEADER = 150  # design px: the clock's band
+NARROW = 1400  # design px: below this width (portrait) the school's name gets a row of its own
+NAME_ROW = 130
+
+
+def narrow(width: float, m: Metrics) -> bool:
+    return width / m.u < NARROW
+
+
 def layout(width: int, height: int, view: View, m: Metrics) -> Layout:
-    header = QRectF(0, 0, width, m.px(150))
+    rows = HEADER + (NAME_ROW if narrow(width, m) else 0)
+    header = QRectF(0, 0, width, m.px(rows))
     top = header.bottom()
     strips = []
-    for _ in current_banners(view):
-        strips.append(QRectF(0, top, width, m.px(70)))
+    for banner in current_banners(view):
+        strips.append(QRectF(0, top, width, banner_height(banner, width, m)))
         top = strips[-1].bottom()
     footer_h = m.px(84)
     footer = QRectF(0, height - footer_h, width, footer_h)
@@ -63,7 +73,7 @@ def layout(width: int, height: int, view: View, m: Metrics) -> Layout:
 
 
 def paint_screen(painter: QPainter, width: int, height: int, view: View, frame: Frame) -> None:
-    m = Metrics(height)
+    m = Metrics(height, width)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
     painter.fillRect(QRectF(0, 0, width, height), theme.BG)
@@ -88,7 +98,7 @@ def paint_screen(painter: QPainter, width: int, height: int, view: View, frame: 
 def ticking_rects(width: int, height: int, view: View) -> tuple[QRect, QRect]:
     """What changes from one second to the next while nothing else does: the clock (its
     colon blinks) and the progress bar; in window pixels, the burn-in shift included."""
-    dx, dy = burn_in_offset(view, Metrics(height))
+    dx, dy = burn_in_offset(view, Metrics(height, width))
     clock, _, bar = _ticking_geometry(width, height, japanese_family())
     return (
         QRectF(*clock).translated(dx, dy).toAlignedRect(),
@@ -104,7 +114,7 @@ def changed_rects(
     between where it was painted and where it is now. Whole pixels, a margin for the
     antialiased edges; `paint_ticking` clipped to these paints the same pixels as a whole
     repaint. Nothing of the clock when it does not blink (`[display] blink = false`)."""
-    m = Metrics(height)
+    m = Metrics(height, width)
     dx, dy = burn_in_offset(view, m)
     clock, (right, top), bar = _ticking_geometry(width, height, m.family)
     rects = []
@@ -133,7 +143,7 @@ def paint_ticking(
     """Repaint only the clock and the progress bar, exactly as `paint_screen` paints them,
     over a screen that `paint_screen` painted for the same panel, data and minute.
     `clock=False`: the bar alone (nothing of the clock was asked for)."""
-    m = Metrics(height)
+    m = Metrics(height, width)
     box, (right, top), bar = _ticking_geometry(width, height, m.family)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
@@ -151,8 +161,8 @@ Box = tuple[float, float, float, float]
 @lru_cache(maxsize=8)
 def _ticking_geometry(width: int, height: int, family: str) -> tuple[Box, tuple[float, float], Box]:
     """The clock's box and place, and the bar's strip, at this size (measured once)."""
-    m = Metrics(height)
-    header = QRectF(0, 0, width, m.px(150))
+    m = Metrics(height, width)
+    header = QRectF(0, 0, width, m.px(HEADER))
     box = _clock_box(header, m)
     strip = _bar_box(width, height, m)
     return (
@@ -164,7 +174,7 @@ def _ticking_geometry(width: int, height: int, family: str) -> tuple[Box, tuple[
 
 def notice_pages(width: int, height: int, view: View) -> int:
     """How many pages the board needs at this size (the rotation gives each its time)."""
-    m = Metrics(height)
+    m = Metrics(height, width)
     return len(NoticesPanel(QPainter(), m).pages(layout(width, height, view, m).body, view))
 
 
@@ -202,34 +212,43 @@ def _bar_box(width: int, height: int, m: Metrics) -> QRectF:
 
 
 def paint_header(p: QPainter, rect: QRectF, view: View, m: Metrics) -> None:
+    """Clock at the right; the date beside it (or, on a narrow screen, at the left of the
+    clock's band, with the school's name and the freshness line on a row below)."""
     pad = m.px(48)
+    band = QRectF(rect.left(), rect.top(), rect.width(), m.px(HEADER))
     clock_font = m.font(m.clock)
     clock_w = text_width("88:88", clock_font)
-    paint_clock(p, *_clock_place(rect, m), view, clock_font)
-    date_font = m.font(m.header_date, bold=True)
+    paint_clock(p, *_clock_place(band, m), view, clock_font)
     date = long_date(view.now.date())
+    room = band.right() - pad - clock_w - m.px(50)
+    thin = narrow(rect.width(), m)
+    date_font = m.font(m.header_date, bold=True)
+    if thin:  # a long date (11月23日) steps down a size or two rather than being cut
+        size = m.header_date
+        while size > m.header_school and text_width(date, date_font) > room - pad:
+            size -= 2
+            date_font = m.font(size, bold=True)
     date_w = text_width(date, date_font)
-    date_x = rect.right() - pad - clock_w - m.px(50) - date_w
-    text_block(
-        p,
-        date_x,
-        rect.top() + (rect.height() - line_height(date_font)) / 2,
-        date_w + 4,
-        date,
-        date_font,
-        theme.TEXT,
-    )
-    name_w = date_x - pad - m.px(30)
+    date_x = pad if thin else room - date_w
+    date_y = band.top() + (band.height() - line_height(date_font)) / 2
+    text_block(p, date_x, date_y, room - date_x, date, date_font, theme.TEXT)
+    if thin:
+        name_x, name_y, name_w = pad, band.bottom() - m.px(12), rect.width() - 2 * pad
+    else:
+        name_x, name_y, name_w = pad, rect.top() + m.px(26), date_x - pad - m.px(30)
     school_font = m.font(m.header_school, bold=True)
-    text_block(p, pad, rect.top() + m.px(26), name_w, view.school, school_font, theme.TEXT)
+    text_block(p, name_x, name_y, name_w, view.school, school_font, theme.TEXT)
     status_font = m.font(m.status)
-    y = rect.top() + m.px(26) + line_height(school_font) + m.px(6)
+    y = name_y + line_height(school_font) + m.px(6)
     dot = m.px(14)
     p.setPen(Qt.PenStyle.NoPen)
     p.setBrush(theme.GREEN if view.status_ok else theme.VERMILLION)
-    p.drawEllipse(QRectF(pad, y + (line_height(status_font) - dot) / 2, dot, dot))
+    p.drawEllipse(QRectF(name_x, y + (line_height(status_font) - dot) / 2, dot, dot))
     mark = "" if view.status_ok else "⚠ "
-    text_block(p, pad + dot + m.px(10), y, name_w, mark + view.status, status_font, theme.MUTED)
+    status_x = name_x + dot + m.px(10)
+    text_block(
+        p, status_x, y, name_w - (status_x - name_x), mark + view.status, status_font, theme.MUTED
+    )
     p.fillRect(QRectF(rect.left(), rect.bottom() - m.px(2), rect.width(), m.px(2)), theme.LINE)
 
 
@@ -248,14 +267,38 @@ def paint_clock(p: QPainter, right: float, top: float, view: View, font: QFont) 
     text_block(p, x - hours_w, top, hours_w + 2, hours, font, theme.TEXT)
 
 
+BANNER = 70  # design px: a one-line strip
+BANNER_LINES = 2  # a long one wraps rather than being cut (3 on a narrow screen)
+
+
+def _banner_parts(banner: Banner, width: float, m: Metrics) -> tuple[QFont, QFont, float, float]:
+    """The text's font, the label's font, the label chip's width and the text's width."""
+    font = m.font(m.banner, bold=True)
+    label_font = m.font(m.meta + 4, bold=True)
+    chip_w = text_width(banner.label, label_font) + 2 * m.px(14)
+    pad = m.px(48)
+    return font, label_font, chip_w, width - 2 * pad - chip_w - m.px(24)
+
+
+def banner_lines(width: float, m: Metrics) -> int:
+    return BANNER_LINES + (1 if narrow(width, m) else 0)
+
+
+def banner_height(banner: Banner, width: float, m: Metrics) -> float:
+    font, _, _, text_w = _banner_parts(banner, width, m)
+    lines = len(wrap(banner.text, font, text_w, banner_lines(width, m)))
+    return max(m.px(BANNER), lines * line_height(font) + m.px(16))
+
+
 def paint_banner(p: QPainter, rect: QRectF, banner: Banner, m: Metrics) -> None:
     urgent = banner.tone == "urgent"
     p.fillRect(rect, theme.VERMILLION if urgent else theme.SKY)
-    font = m.font(m.banner, bold=True)
+    font, label_font, _, text_w = _banner_parts(banner, rect.width(), m)
     pad = m.px(48)
     ink = theme.TEXT if urgent else theme.BG
-    y = rect.top() + (rect.height() - line_height(font)) / 2
-    label_font = m.font(m.meta + 4, bold=True)
+    lines = banner_lines(rect.width(), m)
+    h = text_height(banner.text, font, text_w, lines)
+    y = rect.top() + (rect.height() - h) / 2
     chip_h = line_height(label_font) + m.px(6)
     w = chip(
         p,
@@ -269,7 +312,7 @@ def paint_banner(p: QPainter, rect: QRectF, banner: Banner, m: Metrics) -> None:
         ink=theme.VERMILLION if urgent else theme.TEXT,
     )
     x = pad + w + m.px(24)
-    text_block(p, x, y, rect.right() - pad - x, banner.text, font, ink)
+    text_block(p, x, y, text_w, banner.text, font, ink, lines)
 
 
 def paint_notes(p: QPainter, rect: QRectF, view: View, m: Metrics) -> None:

@@ -12,9 +12,20 @@ from signage.jpdate import time_range
 from signage.messages import screen
 from signage.model import Event
 from signage.ui import theme
-from signage.ui.draw import card, chip, hline, line_height, text_block, text_height, text_width
+from signage.ui.draw import (
+    card,
+    chip,
+    hline,
+    line_height,
+    lines_in,
+    text_block,
+    text_height,
+    text_width,
+)
 from signage.ui.theme import Metrics
 from signage.view import View
+
+DETAIL_LINES = 2  # a place or a visit's purpose wraps once before it is cut
 
 
 def event_when(event: Event) -> str:
@@ -37,37 +48,34 @@ class Panel:
         raise NotImplementedError
 
     def card(self, rect: QRectF, title: str, aside: str = "") -> QRectF:
-        """Draw a card with its title; returns the inner rectangle below the title."""
+        """Draw a card with its title (and `aside` at the right: a count, 今日); returns the
+        inner rectangle below them. When the two do not fit on one line, the aside goes on a
+        line of its own rather than over the title."""
         m, p = self.m, self.p
         card(p, rect, m.px(18))
         inner = rect.adjusted(self.pad, self.pad * 0.8, -self.pad, -self.pad)
         title_font = m.font(m.card_title, bold=True)
-        text_block(p, inner.left(), inner.top(), inner.width(), title, title_font, theme.MUTED)
+        aside_font = m.font(m.meta)
+        aside_w = text_width(aside, aside_font) + m.px(16) if aside else 0.0
+        beside = text_width(title, title_font) + aside_w <= inner.width()
+        title_w = inner.width() - (aside_w if beside else 0.0)
+        lines = 1 if beside else 2
+        used = text_block(
+            p, inner.left(), inner.top(), title_w, title, title_font, theme.MUTED, lines
+        )
         if aside:
-            aside_font = m.font(m.meta)
-            text_block(
-                p,
-                inner.left(),
-                inner.top() + m.px(4),
-                inner.width(),
-                aside,
-                aside_font,
-                theme.MUTED,
-                align_right=True,
+            y = inner.top() + m.px(4) if beside else inner.top() + used
+            h = text_block(
+                p, inner.left(), y, inner.width(), aside, aside_font, theme.MUTED, align_right=True
             )
-        used = line_height(title_font) + m.px(14)
-        return inner.adjusted(0, used, 0, 0)
+            used = used if beside else used + h
+        return inner.adjusted(0, used + m.px(14), 0, 0)
 
     def empty(self, inner: QRectF, text: str) -> None:
-        text_block(
-            self.p,
-            inner.left(),
-            inner.top(),
-            inner.width(),
-            text,
-            self.m.font(self.m.meta),
-            theme.DIM,
-        )
+        """A quiet note where there is nothing to show; wrapped, never cut while room remains."""
+        font = self.m.font(self.m.meta)
+        lines = lines_in(inner.height(), font)
+        text_block(self.p, inner.left(), inner.top(), inner.width(), text, font, theme.DIM, lines)
 
     def event_rows(
         self,
@@ -81,11 +89,17 @@ class Panel:
         m, p = self.m, self.p
         body, meta, when_font = m.font(m.body), m.font(m.meta), m.font(m.meta + 4)
         time_w = text_width("88:88–88:88", when_font) + m.px(24)
+        # a narrow card (a tall screen) puts the time above the title, not beside it
+        stacked = inner.width() - time_w < body.pixelSize() * 7  # seven kanji: one em each
+        label_h = line_height(when_font) + m.px(4) if stacked else 0.0
+        if stacked:
+            time_w = 0.0
         title_w = inner.width() - time_w
         y = top
         for index, event in enumerate(events):
             sub = detail(event)
-            need = text_height(event.title, body, title_w, 2) + (line_height(meta) if sub else 0)
+            sub_h = text_height(sub, meta, title_w, DETAIL_LINES) if sub else 0.0
+            need = label_h + text_height(event.title, body, title_w, 2) + sub_h
             if y + need > inner.bottom():
                 more = screen("more_items", count=len(events) - index)
                 text_block(p, inner.left(), y, inner.width(), more, meta, theme.MUTED)
@@ -94,10 +108,14 @@ class Panel:
             if when == screen("all_day"):
                 chip(p, inner.left(), y + m.px(4), when, meta, theme.YELLOW, False, m.px(10))
             else:
-                text_block(p, inner.left(), y + m.px(4), time_w, when, when_font, theme.MUTED)
+                when_w = time_w or inner.width()
+                text_block(p, inner.left(), y + m.px(4), when_w, when, when_font, theme.MUTED)
+            y += label_h
             h = text_block(p, inner.left() + time_w, y, title_w, event.title, body, theme.TEXT, 2)
             if sub:
-                h += text_block(p, inner.left() + time_w, y + h, title_w, sub, meta, theme.MUTED)
+                h += text_block(
+                    p, inner.left() + time_w, y + h, title_w, sub, meta, theme.MUTED, DETAIL_LINES
+                )
             y += h + m.px(10)
             hline(p, inner.left(), inner.right(), y, m.px(1.5))
             y += m.px(10)
