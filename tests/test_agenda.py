@@ -127,7 +127,16 @@ def test_agenda_json_shape():
         first_day=date(2026, 11, 24),
         days=2,
     )
-    assert set(out) == {"school", "timezone", "generated_at", "days", "notices", "sources"}
+    assert set(out) == {
+        "school",
+        "timezone",
+        "generated_at",
+        "days",
+        "notices",
+        "weather",
+        "sources",
+    }
+    assert out["weather"] == {"warnings": None, "wbgt": None}  # no weather source
     assert out["timezone"] == "Asia/Tokyo"
     assert out["generated_at"] == "2026-11-24T09:00:00+09:00"
     day0, day1 = out["days"]
