@@ -87,7 +87,7 @@ class WbgtSource(Source):
                 alert_days, special_days = read_alert(alert, office, point[:2])
             except ParseError as exc:
                 warnings.append(f"heat alert not read: {exc}")
-        if not slots and not alert_days:
+        if not slots and not alert_days and not special_days:
             return Parsed((), tuple(warnings))  # outside the season: nothing to show
         item = HeatIndex(
             source=self.id,

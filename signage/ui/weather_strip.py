@@ -7,6 +7,8 @@ warning carries a swatch of its own. The heat alert is a chip of its own at the 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QFont, QPainter, QPen
 
@@ -60,13 +62,24 @@ def paint_weather_strip(p: QPainter, rect: QRectF, banner: Banner, m: Metrics) -
         return
     chip_pad = m.px(14)
     gap = m.px(24)
-    shortest = text_width(weather.warnings[0].name, m.font(m.meta, bold=True))
+    names = [w.name for w in weather.warnings]
     plan = (True, m.meta + 4)
     for plan in ((True, m.meta + 4), (True, m.meta), (False, m.meta)):
         label_w = _chip_w(banner.label, m.font(m.meta + 4, bold=True), chip_pad) + gap
         heat_w = _chip_w(heat, m.font(plan[1], bold=True), chip_pad) + gap if heat else 0.0
-        if right - left - (label_w if plan[0] else 0.0) - heat_w >= shortest:
+        room = right - left - (label_w if plan[0] else 0.0) - heat_w
+        if _need(names, m.font(m.meta, bold=True), m) <= room:
             break
+    else:  # a narrow screen: the warnings above, the heat alert below
+        half = QRectF(rect.left(), rect.top(), rect.width(), rect.height() / 2)
+        sizes = [s for s in (m.meta, m.meta - 4, m.meta - 8) if _fits_row(s, half, m)]
+        sizes = sizes or [m.meta - 10]
+        _warnings_row(p, half, left, right, weather, m, sizes, ink)
+        font = m.font(sizes[0], bold=True)
+        chip_y = half.bottom() + (half.height() - line_height(font) - m.px(4)) / 2
+        color = HEAT_SPECIAL if weather.heat and weather.heat.special else HEAT_ALERT
+        chip(p, left, chip_y, heat, font, color, True, m.px(6), ink=theme.BG)
+        return
     show_label, heat_size = plan
     x = left
     if show_label:
@@ -79,16 +92,34 @@ def paint_weather_strip(p: QPainter, rect: QRectF, banner: Banner, m: Metrics) -
         color = HEAT_SPECIAL if weather.heat and weather.heat.special else HEAT_ALERT
         right -= chip(p, right, chip_y, heat, heat_font, color, True, chip_pad, True, theme.BG)
         right -= gap
-    # With since when; else without (レベル3大雨警報); else the names alone (大雨警報).
+    _warnings_row(p, rect, x, right, weather, m, [m.banner, m.meta + 4, m.meta], ink)
+
+
+def _fits_row(size: float, row: QRectF, m: Metrics) -> bool:
+    return line_height(m.font(size, bold=True)) + m.px(4) <= row.height()
+
+
+def _warnings_row(
+    p: QPainter,
+    row: QRectF,
+    x: float,
+    right: float,
+    weather: WeatherView,
+    m: Metrics,
+    sizes: Sequence[float],
+    ink: QColor,
+) -> None:
+    """The warnings from `x` to `right`, centred in `row`: with since when, else without
+    (レベル3大雨警報), else the names alone (大雨警報), in the largest of `sizes` that fits."""
     for texts in (
         list(weather.texts),
         [_short(w) for w in weather.warnings],
         [w.name for w in weather.warnings],
     ):
-        font = _fitting_font(texts, right - x, m)
+        font = _fitting_font(texts, right - x, m, sizes)
         if _need(texts, font, m) <= right - x:
             break
-    y = rect.top() + (rect.height() - line_height(font)) / 2
+    y = row.top() + (row.height() - line_height(font)) / 2
     swatch = line_height(font) * 0.5
     for warning, text in zip(weather.warnings, texts, strict=True):
         if x >= right - swatch:
@@ -123,10 +154,12 @@ def _heat_text(weather: WeatherView) -> str:
     return screen("heat_special" if weather.heat.special else "heat_alert")
 
 
-def _fitting_font(texts: list[str], room: float, m: Metrics) -> QFont:
-    """The banner's type when every warning fits, else a size smaller (then … at the end)."""
-    for size in (m.banner, m.meta + 4, m.meta):
+def _fitting_font(texts: list[str], room: float, m: Metrics, sizes: Sequence[float] = ()) -> QFont:
+    """The first of `sizes` (the banner's type, then smaller) at which every text fits, else
+    the smallest (then … at the end)."""
+    sizes = sizes or [m.banner, m.meta + 4, m.meta]
+    for size in sizes:
         font = m.font(size, bold=True)
         if _need(texts, font, m) <= room:
             return font
-    return m.font(m.meta, bold=True)
+    return m.font(sizes[-1], bold=True)

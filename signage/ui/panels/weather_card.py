@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QColor
+from PySide6.QtGui import QColor, QFont
 
 from signage.agenda import heat_grade, heat_level
 from signage.jpdate import hm
@@ -18,6 +18,7 @@ from signage.messages import screen
 from signage.ui import theme
 from signage.ui.draw import chip, line_height, text_block, text_height, text_width
 from signage.ui.panels.base import Panel
+from signage.ui.theme import Metrics
 from signage.view import View
 
 # The Ministry of the Environment's colours for the levels (熱中症予防情報サイト), gravest first
@@ -40,22 +41,19 @@ def paint_weather_card(panel: Panel, rect: QRectF, view: View) -> QRectF:
         return rect
     m, p = panel.m, panel.p
     title = m.font(m.card_title, bold=True)
-    big = next(
-        (
-            f
-            for size in (m.body + 24, m.body, m.meta)
-            if text_width("88.8", f := m.font(size, True)) <= rect.width() - 2 * panel.pad
-        ),
+    inner_w = rect.width() - 2 * panel.pad
+    big = next(  # the number whole, smaller in a narrow column
+        (f for f in _fonts(m, m.body + 24, m.body, m.meta) if text_width("88.8", f) <= inner_w),
         m.font(m.meta, bold=True),
-    )  # the number whole, smaller in a narrow column
+    )
     meta = m.font(m.meta)
     chip_font = m.font(m.meta, bold=True)
-    inner_w = rect.width() - 2 * panel.pad
     advisories = "・".join(w.name for w in weather.advisories)
     label = screen("advisories") + "　" if heat is not None else ""
     value = level = max_text = ""
     color = theme.TEXT
     beside = True  # the level's chip beside the number (else on a line of its own)
+    as_text = False
     heat_h = 0.0
     if heat is not None:
         now = heat.now if heat.now is not None else heat.max
@@ -66,8 +64,16 @@ def paint_weather_card(panel: Panel, rect: QRectF, view: View) -> QRectF:
         max_text = f"{day_max}（{heat.level}）" if heat.level != level else day_max
         chip_w = text_width(level, chip_font) + m.px(20)
         beside = text_width(value, big) + m.px(20) + chip_w <= inner_w
-        heat_h = line_height(big) + m.px(6) + text_height(max_text, meta, inner_w, 2)
-        if not beside:
+        fitting = [
+            f for f in _fonts(m, m.meta, m.meta - 6) if text_width(level, f) + m.px(20) <= inner_w
+        ]
+        if not beside and fitting:  # on its own line, in type that fits the column
+            chip_font = fitting[0]
+        as_text = not beside and not fitting  # too narrow for a chip: the words, wrapped
+        heat_h = line_height(big) + m.px(6) + text_height(max_text, meta, inner_w, 3)
+        if as_text:
+            heat_h += text_height(level, chip_font, inner_w, 2) + m.px(8)
+        elif not beside:
             heat_h += line_height(chip_font) + m.px(12)
     advice_h = 0.0
     if advisories:
@@ -98,16 +104,24 @@ def paint_weather_card(panel: Panel, rect: QRectF, view: View) -> QRectF:
                 ink=theme.BG,
             )
             y += line_height(big) + m.px(6)
+        elif as_text:
+            y += line_height(big) + m.px(6)
+            y += text_block(p, inner.left(), y, inner.width(), level, chip_font, color, 2)
+            y += m.px(8)
         else:
             y += line_height(big) + m.px(6)
             chip(p, inner.left(), y, level, chip_font, color, True, m.px(10), ink=theme.BG)
             y += line_height(chip_font) + m.px(12)
-        y += text_block(p, inner.left(), y, inner.width(), max_text, meta, theme.MUTED, 2)
+        y += text_block(p, inner.left(), y, inner.width(), max_text, meta, theme.MUTED, 3)
         y += m.px(10)
     if advisories and y < inner.bottom():
         text_block(p, inner.left(), y, inner.width(), label + advisories, meta, theme.MUTED, 2)
     gap = m.px(24)
     return QRectF(rect.left(), rect.top(), rect.width(), max(0.0, box.top() - gap - rect.top()))
+
+
+def _fonts(m: Metrics, *sizes: float) -> list[QFont]:
+    return [m.font(size, bold=True) for size in sizes]
 
 
 def _aside(view: View) -> str:
