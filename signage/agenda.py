@@ -15,7 +15,16 @@ from zoneinfo import ZoneInfo
 
 from signage.match import matches as matches  # the filter lives where sources may import it
 from signage.messages import screen
-from signage.model import Absence, Event, HeatIndex, Item, Notice, Snapshot, WeatherWarning
+from signage.model import (
+    WARNING_KINDS,
+    Absence,
+    Event,
+    HeatIndex,
+    Item,
+    Notice,
+    Snapshot,
+    WeatherWarning,
+)
 from signage.privacy import person_and_reason as person_and_reason  # decided in one place
 from signage.privacy import shown_name as shown_name
 
@@ -382,7 +391,9 @@ def as_text(data: dict[str, Any]) -> str:
             lines.append(f"  ({notice['priority']}) {notice['title']}")
     weather = data.get("weather") or {}
     for warning in weather.get("warnings") or ():
-        lines.append(f"[{screen('weather_strip')}] {warning['name']} ({warning['status']})")
+        advisory = warning["kind"] == WARNING_KINDS[0]
+        label = screen("advisories" if advisory else "weather_strip")
+        lines.append(f"[{label}] {warning['name']} ({warning['status']})")
     if (heat := weather.get("wbgt")) and heat["max"] is not None:
         alert = f" {screen('heat_alert')}" if heat["alert"] else ""
         lines.append(f"[{screen('heat_title')}] {heat['max']:.1f} {heat['level']}{alert}")

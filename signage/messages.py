@@ -120,7 +120,7 @@ MESSAGES: dict[str, dict[str, str]] = {
             "名前を「.」でつないで書いてください（先頭・末尾・連続の「.」は不可）。"
         ),
         "bad_jma_code": (
-            "「{value}」はコードとして読めません。気象庁・環境省の表のとおり数字だけで、"
+            "「{value}」はコードとして読めません。area は7桁、office は6桁、point は5桁の数字を"
             '引用符で囲んで書いてください（例 area = "1020400"）。'
         ),
         "folder_not_local": (
@@ -143,10 +143,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "role_closures": "休校日",
         "role_weather": "気象警報・暑さ指数",
         # jma_warnings without area/office, wbgt without point (and no url).
-        "no_default_url": (
-            'kind = "{kind}" の取得先がわかりません。jma_warnings は area（市町村コード、'
-            '例 "1020400"）か office、wbgt は point（地点番号、例 "42302"）を書くか、url を'
-            "書いてください。"
+        "no_default_url.jma_warnings": (
+            'kind = "jma_warnings" には area（気象庁の市町村等コード、伊勢崎市なら "1020400"）'
+            "を書いてください（または office か url）。"
+        ),
+        "no_default_url.wbgt": (
+            'kind = "wbgt" には point（環境省の暑さ指数の地点番号、伊勢崎なら "42302"）を'
+            "書いてください（または url）。"
         ),
         # Credentials (auth). These texts never quote what was written: it may be a secret.
         "auth_not_table": (
@@ -421,8 +424,8 @@ MESSAGES: dict[str, dict[str, str]] = {
             "(no dot at either end, no two dots in a row)."
         ),
         "bad_jma_code": (
-            "\"{value}\" is not a code; write the digits from JMA's or the Ministry's table, "
-            'quoted (e.g. area = "1020400").'
+            '"{value}" is not a code; write area as 7 digits, office as 6, point as 5, quoted '
+            '(e.g. area = "1020400").'
         ),
         "folder_not_local": (
             '"{value}" is not allowed; a kind = "folder" source takes a folder path '
@@ -440,9 +443,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "role_absences": "absences",
         "role_closures": "closures",
         "role_weather": "weather warnings and heat index",
-        "no_default_url": (
-            'a kind = "{kind}" source needs where to read: area (municipality code, e.g. '
-            '"1020400") or office for jma_warnings, point (e.g. "42302") for wbgt, or a url.'
+        "no_default_url.jma_warnings": (
+            'a kind = "jma_warnings" source needs area (JMA\'s municipality code, e.g. '
+            '"1020400" for Isesaki), or office or url.'
+        ),
+        "no_default_url.wbgt": (
+            'a kind = "wbgt" source needs point (the Ministry\'s WBGT point, e.g. "42302" for '
+            "Isesaki), or url."
         ),
         "auth_not_table": (
             'write auth as auth = {{ type = "bearer", env = "VARIABLE_NAME" }}; never put the '

@@ -333,8 +333,11 @@ class Checker(Reader):
             if default_url is not None and url is None:
                 # A kind of a public service: its own keys (area, point) lead to the URL.
                 location = default_url(options)
-                if location is None and not self.partial:
-                    self.report(path, self.say("no_default_url", kind=kind))
+                written = declared is not None and any(
+                    key.name in entry and key.name not in options for key in declared.keys
+                )  # a key written but unreadable: reported where it is written
+                if location is None and not self.partial and not written:
+                    self.report(path, self.say(f"no_default_url.{kind}"))
             remote = location is not None and location.startswith(("http://", "https://"))
             match = self.get(entry, path, _S["match"])
             refresh = self.get(entry, path, _S["refresh_minutes"])
