@@ -99,6 +99,29 @@ def test_r8_keeps_only_what_is_in_force_for_the_area(httpserver: HTTPServer) -> 
     ]
     lifted = poll(warnings_source(httpserver, "1310100", R8_TOKYO, AUG13), AUG13)
     assert names(lifted) == [("雷注意報", "注意報", "継続", None)]
+    stepped_down = poll(warnings_source(httpserver, "1312300", R8_TOKYO, AUG13), AUG13)
+    assert names(stepped_down)[0] == ("大雨注意報", "注意報", "危険警報から注意報", 2)
+
+
+@pytest.mark.usefixtures("no_proxy")
+def test_a_legacy_file_with_a_warning_in_force(httpserver: HTTPServer, tmp_path: Path) -> None:
+    """No real legacy file with a 警報 exists (the endpoint froze on 2026-05-28 with none):
+    the real Gunma file with 伊勢崎市's entry turned into a 暴風警報 and a 乾燥注意報."""
+    quiet = '{"code":"1020400","warnings":[{"status":"発表警報・注意報はなし"}]}'
+    loud = (
+        '{"code":"1020400","warnings":[{"code":"05","status":"発表"},'
+        '{"code":"21","status":"継続"},{"code":"20","status":"解除"}]}'
+    )
+    text = LEGACY_GUNMA.read_text(encoding="utf-8")
+    assert text.count(quiet) == 1
+    derived = tmp_path / "100000.json"
+    derived.write_text(text.replace(quiet, loud), encoding="utf-8")
+    snap = poll(warnings_source(httpserver, "1020400", derived, AUG13), AUG13)
+    assert names(snap) == [
+        ("暴風警報", "警報", "発表", None),
+        ("乾燥注意報", "注意報", "継続", None),
+    ]
+    assert snap.items[0].since == datetime(2026, 5, 28, 9, 25, tzinfo=TOKYO)  # type: ignore[union-attr]
 
 
 @pytest.mark.usefixtures("no_proxy")
