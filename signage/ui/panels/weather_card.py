@@ -7,13 +7,10 @@ highest forecast and its level below; 注意報 in quiet type (警報 and graver
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QFont
 
 from signage.agenda import heat_grade, heat_level
-from signage.jpdate import hm
 from signage.messages import screen
 from signage.ui import theme
 from signage.ui.draw import chip, line_height, text_block, text_height, text_width
@@ -125,10 +122,10 @@ def _fonts(m: Metrics, *sizes: float) -> list[QFont]:
 
 
 def _aside(view: View) -> str:
-    """The three hours the big value is for: 9:00〜12:00."""
+    """The three hours the big value is for: 9:00〜12:00 (the last, 21:00〜24:00, as the
+    Ministry's table writes it)."""
     heat = view.weather.heat
     if heat is None or heat.now is None:
         return ""
-    local = view.now
-    start = local.replace(hour=local.hour - local.hour % 3, minute=0, second=0, microsecond=0)
-    return screen("heat_now", start=hm(start), end=hm(start + timedelta(hours=3)))
+    first = view.now.hour - view.now.hour % 3
+    return screen("heat_now", start=f"{first}:00", end=f"{first + 3}:00")
