@@ -127,7 +127,7 @@ class WeatherWarning:
     """One JMA warning or advisory in force for the configured area (気象警報・注意報).
 
     `since`: when the report that last changed it was issued (JMA's data says no earlier
-    time); `level` the 警戒レベル the 2026 system gives 大雨・土砂災害・洪水・高潮."""
+    time); `level` the 警戒レベル the 2026 system gives 大雨・土砂災害・高潮."""
 
     source: str
     code: str  # JMA's two-digit code, "03"

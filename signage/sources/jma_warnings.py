@@ -59,8 +59,9 @@ _ADVISORIES = {
     "27": "その他の",
     "29": "土砂災害",
 }
-# The phenomena the 2026 system grades with a 警戒レベル (注意報 2, 警報 3, 危険警報 4, 特別警報 5).
-_LEVELLED = frozenset({"大雨", "洪水", "高潮", "土砂災害"})
+# The phenomena the 2026 system grades with a 警戒レベル (注意報 2, 警報 3, 危険警報 4, 特別警報 5);
+# 洪水 is left out (its place in the new system is not in the data seen): no level is guessed.
+_LEVELLED = frozenset({"大雨", "高潮", "土砂災害"})
 _LEVEL_OF: Mapping[str, int] = {"注意報": 2, "警報": 3, "危険警報": 4, "特別警報": 5}
 
 
