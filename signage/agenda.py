@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -15,7 +15,16 @@ from zoneinfo import ZoneInfo
 
 from signage.match import matches as matches  # the filter lives where sources may import it
 from signage.messages import screen
-from signage.model import Absence, Event, Item, Notice, Snapshot
+from signage.model import (
+    WARNING_KINDS,
+    Absence,
+    Event,
+    HeatIndex,
+    Item,
+    Notice,
+    Snapshot,
+    WeatherWarning,
+)
 from signage.privacy import person_and_reason as person_and_reason  # decided in one place
 from signage.privacy import shown_name as shown_name
 
@@ -207,6 +216,110 @@ def notice_json(notice: Notice) -> dict[str, Any]:
     }
 
 
+# The 運動指針 (日本スポーツ協会, as the Ministry of the Environment shows it): the lowest WBGT
+# of each level, gravest first, and the level's name.
+HEAT_FLOORS: tuple[float, ...] = (31.0, 28.0, 25.0, 21.0, float("-inf"))
+HEAT_LEVELS: tuple[str, ...] = (
+    "heat_level_stop",
+    "heat_level_severe",
+    "heat_level_warning",
+    "heat_level_caution",
+    "heat_level_safe",
+)
+
+
+def heat_grade(wbgt: float) -> int:
+    """0 (≥31, 運動は原則中止) … 4 (<21, ほぼ安全)."""
+    return next(i for i, floor in enumerate(HEAT_FLOORS) if wbgt >= floor)
+
+
+def heat_level(wbgt: float) -> str:
+    """The 運動指針 level of a WBGT value: 31.2 → 運動は原則中止."""
+    return screen(HEAT_LEVELS[heat_grade(wbgt)])
+
+
+@dataclass(frozen=True)
+class HeatToday:
+    """A day's heat as the screen and `agenda --json` show it: the day's highest forecast,
+    the value of the three hours now (None when the forecast has none), and the alert."""
+
+    day: date
+    max: float | None
+    now: float | None
+    alert: bool  # 熱中症警戒アラート (or its 特別警戒) in force for the day
+    special: bool  # 熱中症特別警戒アラート
+
+    @property
+    def level(self) -> str | None:
+        """The day's level: its highest forecast's."""
+        worst = self.max if self.max is not None else self.now
+        return heat_level(worst) if worst is not None else None
+
+
+def heat_on(items: Iterable[Item], now: datetime, tz: ZoneInfo) -> HeatToday | None:
+    """Today's heat from the wbgt sources' items; None when no source has a forecast or an
+    alert for today (outside the season). A slot counts for the day its three hours start."""
+    local = now.astimezone(tz)
+    today = local.date()
+    values: list[float] = []
+    current: float | None = None
+    alert = special = False
+    found = False
+    for item in items:
+        if not isinstance(item, HeatIndex):
+            continue
+        for end, value in item.slots:
+            start = (end - timedelta(hours=3)).astimezone(tz)
+            if start.date() == today:
+                values.append(value)
+                found = True
+                if start <= local < end:
+                    current = value
+        if today in item.alert_days or today in item.special_days:
+            alert = found = True
+            special = special or today in item.special_days
+    if not found:
+        return None
+    return HeatToday(today, max(values) if values else None, current, alert, special)
+
+
+def warnings_in_force(items: Iterable[Item]) -> list[WeatherWarning]:
+    """The warnings the jma_warnings sources keep (in force), gravest first."""
+    found = [item for item in items if isinstance(item, WeatherWarning)]
+    return sorted(found, key=lambda w: (-w.grade, w.code))
+
+
+def weather_json(
+    items: Sequence[Item], kinds: Iterable[str], now: datetime, tz: ZoneInfo
+) -> dict[str, Any]:
+    """`weather` of `agenda --json`: each part null when no source of its kind is configured."""
+    configured = set(kinds)
+    warnings = None
+    if "jma_warnings" in configured:
+        warnings = [
+            {
+                "code": w.code,
+                "name": w.name,
+                "kind": w.kind,
+                "status": w.status,
+                "since": iso(w.since),
+                "level": w.level,
+            }
+            for w in warnings_in_force(items)
+        ]
+    wbgt = None
+    if "wbgt" in configured:
+        heat = heat_on(items, now, tz)
+        wbgt = {
+            "date": local_today(now, tz).isoformat(),
+            "max": heat.max if heat else None,
+            "now": heat.now if heat else None,
+            "level": heat.level if heat else None,
+            "alert": heat.alert if heat else False,
+        }
+    return {"warnings": warnings, "wbgt": wbgt}
+
+
 def agenda_json(
     *,
     school: str,
@@ -216,8 +329,10 @@ def agenda_json(
     now: datetime,
     first_day: date,
     days: int,
+    kinds: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """One JSON object: `days` days from `first_day`, the live notices, the sources' state."""
+    """One JSON object: `days` days from `first_day`, the live notices, the weather (`kinds`:
+    each source's kind), the sources' state."""
     by_role: dict[str, list[Item]] = {}
     for snap in snapshots:
         by_role.setdefault(roles[snap.source], []).extend(snap.items)
@@ -251,6 +366,12 @@ def agenda_json(
         "days": out_days,
         "notices": [notice_json(n) for n in active_notices(by_role.get("notices", []), now)],
         "scheduled": [notice_json(n) for n in scheduled_notices(by_role.get("notices", []), now)],
+        "weather": weather_json(
+            by_role.get("weather", []),
+            (kind for source, kind in (kinds or {}).items() if roles.get(source) == "weather"),
+            now,
+            tz,
+        ),
         "sources": [
             {
                 "id": snap.source,
@@ -290,6 +411,14 @@ def as_text(data: dict[str, Any]) -> str:
         for notice in data["scheduled"]:
             when = notice["posted"][:16].replace("T", " ")
             lines.append(f"  {when} ({notice['priority']}) {notice['title']}")
+    weather = data.get("weather") or {}
+    for warning in weather.get("warnings") or ():
+        advisory = warning["kind"] == WARNING_KINDS[0]
+        label = screen("advisories" if advisory else "weather_strip")
+        lines.append(f"[{label}] {warning['name']} ({warning['status']})")
+    if (heat := weather.get("wbgt")) and heat["max"] is not None:
+        alert = f" {screen('heat_alert')}" if heat["alert"] else ""
+        lines.append(f"[{screen('heat_title')}] {heat['max']:.1f} {heat['level']}{alert}")
     for source in data["sources"]:
         state = "ok" if source["ok"] else f"error: {source['error']}"
         lines.append(f"# {source['id']}: {state}")

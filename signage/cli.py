@@ -324,6 +324,7 @@ def cmd_agenda(args: argparse.Namespace) -> int:
         now=now,
         first_day=first,
         days=args.days,
+        kinds={source.id: source.kind for source in config.sources},
     )
     if args.json:
         import json

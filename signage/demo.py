@@ -8,7 +8,8 @@ Dates are found by a regular expression over the text, in the forms that iCalend
 and Japanese school systems write:
 
 - ``20261124``, ``20261124T090000``, ``20261124T000000Z``, ``2026-11-24`` and
-  ``2026-11-24T09:00:00+09:00`` (iCalendar, JSON);
+  ``2026-11-24T09:00:00+09:00`` (iCalendar, JSON); ``2026112415`` (a date and an hour, as the
+  WBGT forecast writes its slots);
 - ``2026/11/24`` (``2026/11/24 8:30``) and ``2026年11月24日`` (CSV exports, notice files);
 - Japanese-era dates ``令和8年11月24日`` and ``R8.11.24`` (平成 and ``H`` are read too).
 
@@ -59,6 +60,8 @@ ENCODINGS = ("utf-8", "cp932")
 _DATE = re.compile(
     # YYYYMMDD or YYYY-MM-DD (the separator the same twice), not inside a digit run
     r"(?<!\d)(?P<iso_y>20\d\d)(?P<iso_sep>-?)(?P<iso_m>\d\d)(?P=iso_sep)(?P<iso_d>\d\d)(?!\d)"
+    # YYYYMMDDHH (the WBGT forecast's slots): the date part only, when an hour follows
+    r"|(?<!\d)(?P<hour_y>20\d\d)(?P<hour_m>\d\d)(?P<hour_d>\d\d)(?=(?:[01]\d|2[0-4])(?!\d))"
     # 2026/11/24 or 2026年11月24日
     r"|(?<!\d)(?P<ja_y>20\d\d)(?:(?P<ja_slash>/)|年)(?P<ja_m>\d{1,2})(?(ja_slash)/|月)"
     r"(?P<ja_d>\d{1,2})(?(ja_slash)|日)(?!\d)"
@@ -104,6 +107,9 @@ def _move(found: re.Match[str], delta: timedelta) -> str:
             moved = date(int(group("iso_y")), int(group("iso_m")), int(group("iso_d"))) + delta
             sep = group("iso_sep")
             return f"{moved.year:04d}{sep}{moved.month:02d}{sep}{moved.day:02d}"
+        if group("hour_y"):
+            moved = date(int(group("hour_y")), int(group("hour_m")), int(group("hour_d"))) + delta
+            return f"{moved.year:04d}{moved.month:02d}{moved.day:02d}"
         if group("ja_y"):
             month, day = group("ja_m"), group("ja_d")
             moved = date(int(group("ja_y")), int(month), int(day)) + delta

@@ -25,9 +25,12 @@ class SourceError(SignageError):
 
 
 class FetchError(SourceError):
-    def __init__(self, message: str, retry_after: float | None = None) -> None:
+    def __init__(
+        self, message: str, retry_after: float | None = None, status: int | None = None
+    ) -> None:
         super().__init__(message)
         self.retry_after = retry_after  # seconds the server asked us to wait (429, 503)
+        self.status = status  # the HTTP status that refused it (404 …), when one did
 
 
 class ParseError(SourceError):

@@ -177,6 +177,7 @@ async def _exchange(
                 raise FetchError(
                     status_message(response.status_code, url, auth),
                     retry_after=retry_after(response.headers.get("retry-after"), moment),
+                    status=response.status_code,
                 )
             return await handle(response)
     except httpx.TimeoutException:

@@ -15,7 +15,17 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from signage.model import ABSENCE_KINDS, PRIORITIES, Absence, Event, Item, Notice
+from signage.model import (
+    ABSENCE_KINDS,
+    PRIORITIES,
+    WARNING_KINDS,
+    Absence,
+    Event,
+    HeatIndex,
+    Item,
+    Notice,
+    WeatherWarning,
+)
 
 
 class CodecError(ValueError):
@@ -105,6 +115,49 @@ def _day(value: JSON) -> date:
     return day
 
 
+def _opt_level(value: JSON) -> int | None:
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 5:
+        raise CodecError(f"not a level: {value!r:.40}")
+    return value
+
+
+def _days(value: JSON) -> tuple[date, ...]:
+    if not isinstance(value, list):
+        raise CodecError(f"not a list of dates: {value!r:.40}")
+    return tuple(_day(day) for day in value)
+
+
+def _slots(value: JSON) -> tuple[tuple[datetime, float], ...]:
+    """[["2026-07-12T15:00:00+09:00[Asia/Tokyo]", 28.0], …]: a forecast's times and values."""
+    if not isinstance(value, list):
+        raise CodecError(f"not a list of slots: {value!r:.40}")
+    out = []
+    for slot in value:
+        if not isinstance(slot, list) or len(slot) != 2:
+            raise CodecError(f"not a slot: {slot!r:.40}")
+        number = slot[1]
+        if not isinstance(number, int | float) or isinstance(number, bool):
+            raise CodecError(f"not a number: {number!r:.40}")
+        out.append((decode_moment(slot[0]), float(number)))
+    return tuple(out)
+
+
+def _encode_days(days: tuple[date, ...]) -> JSON:
+    return [encode_when(day) for day in days]
+
+
+def _encode_slots(slots: tuple[tuple[datetime, float], ...]) -> JSON:
+    return [[encode_when(moment), value] for moment, value in slots]
+
+
+# Fields that are not written as they are: dates and times, and the lists of them.
+_ENCODERS: Mapping[Decode, Callable[[Any], JSON]] = {
+    _days: _encode_days,
+    _slots: _encode_slots,
+}
+
 # Each class's fields in order, with how each is read back; written by `encode_when` for the
 # date and time fields, as they are for the others (strings, booleans, None).
 _WHEN = (_when, _opt_moment, _day)
@@ -146,6 +199,29 @@ FIELDS: Mapping[type, tuple[str, Mapping[str, Decode]]] = {
             "reason": _opt_str,
         },
     ),
+    WeatherWarning: (
+        "warning",
+        {
+            "source": _str,
+            "code": _str,
+            "name": _str,
+            "kind": _one_of(WARNING_KINDS),
+            "status": _str,
+            "since": _opt_moment,
+            "level": _opt_level,
+        },
+    ),
+    HeatIndex: (
+        "heat",
+        {
+            "source": _str,
+            "point": _str,
+            "issued": _opt_moment,
+            "slots": _slots,
+            "alert_days": _days,
+            "special_days": _days,
+        },
+    ),
 }
 _BY_TAG = {tag: (cls, decoders) for cls, (tag, decoders) in FIELDS.items()}
 
@@ -156,7 +232,10 @@ def encode(item: Item) -> dict[str, JSON]:
     out: dict[str, JSON] = {"type": tag}
     for name, decoder in decoders.items():
         value = getattr(item, name)
-        out[name] = encode_when(value) if decoder in _WHEN else value
+        if decoder in _ENCODERS:
+            out[name] = _ENCODERS[decoder](value)
+        else:
+            out[name] = encode_when(value) if decoder in _WHEN else value
     return out
 
 

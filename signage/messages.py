@@ -119,6 +119,10 @@ MESSAGES: dict[str, dict[str, str]] = {
             "「{value}」は場所の指定として読めません。data.notices のように、"
             "名前を「.」でつないで書いてください（先頭・末尾・連続の「.」は不可）。"
         ),
+        "bad_jma_code": (
+            "「{value}」はコードとして読めません。area は7桁、office は6桁、point は5桁の数字を"
+            '引用符で囲んで書いてください（例 area = "1020400"）。'
+        ),
         "folder_not_local": (
             '「{value}」は使えません。kind = "folder" の url には、フォルダーのパス'
             "（例: '\\\\fileserver\\全校共有\\連絡'）を書きます。URL は使えません。"
@@ -137,6 +141,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "role_staff_out": "不在者",
         "role_absences": "欠席連絡",
         "role_closures": "休校日",
+        "role_weather": "気象警報・暑さ指数",
+        # jma_warnings without area/office, wbgt without point (and no url).
+        "no_default_url.jma_warnings": (
+            'kind = "jma_warnings" には area（気象庁の市町村等コード、伊勢崎市なら "1020400"）'
+            "を書いてください（または office か url）。"
+        ),
+        "no_default_url.wbgt": (
+            'kind = "wbgt" には point（環境省の暑さ指数の地点番号、伊勢崎なら "42302"）を'
+            "書いてください（または url）。"
+        ),
         # Credentials (auth). These texts never quote what was written: it may be a secret.
         "auth_not_table": (
             'auth は auth = {{ type = "bearer", env = "環境変数名" }} の形で書きます。'
@@ -409,6 +423,10 @@ MESSAGES: dict[str, dict[str, str]] = {
             '"{value}" is not a path; join names with dots like data.notices '
             "(no dot at either end, no two dots in a row)."
         ),
+        "bad_jma_code": (
+            '"{value}" is not a code; write area as 7 digits, office as 6, point as 5, quoted '
+            '(e.g. area = "1020400").'
+        ),
         "folder_not_local": (
             '"{value}" is not allowed; a kind = "folder" source takes a folder path '
             "(e.g. '\\\\fileserver\\share\\notices'), not a URL."
@@ -424,6 +442,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "role_staff_out": "staff out",
         "role_absences": "absences",
         "role_closures": "closures",
+        "role_weather": "weather warnings and heat index",
+        "no_default_url.jma_warnings": (
+            'a kind = "jma_warnings" source needs area (JMA\'s municipality code, e.g. '
+            '"1020400" for Isesaki), or office or url.'
+        ),
+        "no_default_url.wbgt": (
+            'a kind = "wbgt" source needs point (the Ministry\'s WBGT point, e.g. "42302" for '
+            "Isesaki), or url."
+        ),
         "auth_not_table": (
             'write auth as auth = {{ type = "bearer", env = "VARIABLE_NAME" }}; never put the '
             "token or password itself in the config file: keep it in an environment variable "
@@ -594,6 +621,22 @@ SCREEN: dict[str, str] = {
     "important": "重要",
     "today": "本日",
     "ict_visit_today": "ICT支援員来校 {visit}",
+    # The weather strip (気象警報 in force, the heat alert) and the today panel's weather card.
+    "weather_strip": "気象警報",
+    "warning_since": "{when}から",
+    "warning_level": "レベル{level}",
+    "heat_alert": "熱中症警戒アラート発表中",
+    "heat_special": "熱中症特別警戒アラート発表中",
+    "heat_title": "暑さ指数（WBGT）",
+    "heat_max": "今日の最高 {value}",
+    "heat_now": "{start}〜{end}",
+    # The 運動指針 levels, gravest first (WBGT ≥31, 28–31, 25–28, 21–25, <21).
+    "heat_level_stop": "運動は原則中止",
+    "heat_level_severe": "厳重警戒",
+    "heat_level_warning": "警戒",
+    "heat_level_caution": "注意",
+    "heat_level_safe": "ほぼ安全",
+    "advisories": "注意報",
     # The status line: are the sources fresh.
     "no_sources": "データ源なし",
     "all_updated": "全データ {time} 更新",

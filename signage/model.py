@@ -52,9 +52,11 @@ def _clean_fields(item: Any) -> None:
             object.__setattr__(item, name, clean_text(value))
 
 
-Role = Literal["events", "notices", "visits", "staff_out", "absences", "closures"]
+Role = Literal["events", "notices", "visits", "staff_out", "absences", "closures", "weather"]
 # closures: days the school is closed (臨時休業・学校閉庁日); the screen stays dark on them
-ROLES: tuple[str, ...] = ("events", "notices", "visits", "staff_out", "absences", "closures")
+# The roles of the generic kinds (ics, json, csv, folder); `weather` only the weather kinds serve.
+ITEM_ROLES: tuple[str, ...] = ("events", "notices", "visits", "staff_out", "absences", "closures")
+ROLES: tuple[str, ...] = (*ITEM_ROLES, "weather")
 Priority = Literal["normal", "high", "urgent"]
 PRIORITIES: tuple[str, ...] = ("normal", "high", "urgent")
 
@@ -115,7 +117,53 @@ class Notice:
         _clean_fields(self)
 
 
-Item = Event | Notice | Absence
+# JMA's four grades, mildest first; 危険警報 (level 4) is the 2026 system's new one.
+WarningKind = Literal["注意報", "警報", "危険警報", "特別警報"]
+WARNING_KINDS: tuple[str, ...] = ("注意報", "警報", "危険警報", "特別警報")
+
+
+@dataclass(frozen=True)
+class WeatherWarning:
+    """One JMA warning or advisory in force for the configured area (気象警報・注意報).
+
+    `since`: when the report that last changed it was issued (JMA's data says no earlier
+    time); `level` the 警戒レベル the 2026 system gives 大雨・土砂災害・高潮."""
+
+    source: str
+    code: str  # JMA's two-digit code, "03"
+    name: str  # 大雨警報
+    kind: WarningKind
+    status: str  # JMA's word: 発表, 継続, 危険警報から警報 …
+    since: datetime | None = None
+    level: int | None = None
+
+    def __post_init__(self) -> None:
+        _clean_fields(self)
+
+    @property
+    def grade(self) -> int:
+        """0 注意報 … 3 特別警報: a 警報 or graver (1 and up) is the strip's."""
+        return WARNING_KINDS.index(self.kind)
+
+
+@dataclass(frozen=True)
+class HeatIndex:
+    """The Ministry of the Environment's WBGT forecast for one point (暑さ指数, °C), 3-hourly:
+    each value is for the three hours that end at its time. `alert_days`: days a
+    熱中症警戒アラート is in force for the point's prefecture; `special_days` its 特別警戒."""
+
+    source: str
+    point: str
+    issued: datetime | None
+    slots: tuple[tuple[datetime, float], ...] = ()
+    alert_days: tuple[date, ...] = ()
+    special_days: tuple[date, ...] = ()
+
+    def __post_init__(self) -> None:
+        _clean_fields(self)
+
+
+Item = Event | Notice | Absence | WeatherWarning | HeatIndex
 
 
 @dataclass(frozen=True)

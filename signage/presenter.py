@@ -361,11 +361,12 @@ def near_items(items: tuple[Item, ...], today: date, tz: ZoneInfo) -> tuple[Item
 
 
 def current_banners(view: View) -> list[Banner]:
-    """An urgent strip that stays while there is an urgent notice, and an information strip
-    (today's visit) below it; several of a kind take turns."""
+    """An urgent strip that stays while there is an urgent notice, the weather strip (警報 in
+    force, the heat alert) below it, never hidden by it, and an information strip (today's
+    visit) below them; several of a kind take turns."""
     turn = int(view.now.timestamp() // BANNER_SECONDS)
     shown = []
-    for tone in ("urgent", "info"):
+    for tone in ("urgent", "weather", "info"):
         group = [b for b in view.banners if b.tone == tone]
         if group:
             shown.append(group[turn % len(group)])

@@ -12,19 +12,35 @@ from zoneinfo import ZoneInfo
 from signage import agenda
 from signage.bell import BellStatus, bell_status
 from signage.config import Config
-from signage.jpdate import hm, time_range
+from signage.jpdate import hm, short_date, time_range
 from signage.messages import screen
-from signage.model import Event, Item, Notice, Snapshot
+from signage.model import Event, Item, Notice, Snapshot, WeatherWarning
 from signage.panels import PANELS
 
 STALE_AFTER = timedelta(minutes=60)
 
 
 @dataclass(frozen=True)
+class WeatherView:
+    """What the weather sources say for now: 警報 and graver (a strip on every panel), 注意報
+    (quietly on the today panel) and today's heat (a card there; its alert on the strip)."""
+
+    warnings: tuple[WeatherWarning, ...] = ()
+    advisories: tuple[WeatherWarning, ...] = ()
+    heat: agenda.HeatToday | None = None
+    texts: tuple[str, ...] = ()  # each warning as the strip says it (warning_text)
+
+    @property
+    def strip(self) -> bool:
+        return bool(self.warnings) or (self.heat is not None and self.heat.alert)
+
+
+@dataclass(frozen=True)
 class Banner:
-    label: str  # 至急 / 本日
+    label: str  # 至急 / 本日 / 気象警報
     text: str
-    tone: str  # "urgent" | "info"
+    tone: str  # "urgent" | "weather" | "info"
+    weather: WeatherView | None = None  # the weather strip paints from this
 
 
 @dataclass(frozen=True)
@@ -73,6 +89,7 @@ class View:
     visits: VisitsView
     notes: tuple[str, ...] = field(default=())  # e.g. the demo banner
     blink: bool = True  # the clock's colon dims every other second ([display] blink)
+    weather: WeatherView = field(default_factory=WeatherView)
 
     def available(self) -> set[str]:
         """Panel kinds with something to show; today always, so the screen is never blank."""
@@ -95,12 +112,13 @@ def build_view(
     notices = agenda.active_notices(items.get("notices", []), now)
     visits = _visits(items.get("visits", []), now, tz, config.visits.monthly_target)
     status, ok = _status(config, snapshots, now)
+    weather = weather_view(items.get("weather", []), now, tz)
     return View(
         school=config.school.name,
         now=local,
         status=status,
         status_ok=ok,
-        banners=_banners(notices, visits),
+        banners=_banners(notices, visits, weather, local),
         bell=bell_status(config.bell, local),
         bell_name=config.bell.name,
         today=tuple(agenda.events_on(events, today, tz)),
@@ -116,7 +134,30 @@ def build_view(
         visits=visits,
         notes=notes,
         blink=config.display.blink,
+        weather=weather,
     )
+
+
+def weather_view(items: list[Item], now: datetime, tz: ZoneInfo) -> WeatherView:
+    found = agenda.warnings_in_force(items)
+    warnings = tuple(w for w in found if w.grade > 0)
+    local = now.astimezone(tz)
+    return WeatherView(
+        warnings=warnings,
+        advisories=tuple(w for w in found if w.grade == 0),
+        heat=agenda.heat_on(items, now, tz),
+        texts=tuple(warning_text(w, local) for w in warnings),
+    )
+
+
+def warning_text(warning: WeatherWarning, now: datetime) -> str:
+    """レベル3大雨警報 12/2(水) 6:40から: the level where JMA gives one, the date if not today."""
+    level = screen("warning_level", level=warning.level) if warning.level else ""
+    if warning.since is None:
+        return level + warning.name
+    since = warning.since.astimezone(now.tzinfo)
+    when = hm(since) if since.date() == now.date() else f"{short_date(since.date())} {hm(since)}"
+    return f"{level}{warning.name} {screen('warning_since', when=when)}"
 
 
 def _visits(items: list[Item], now: datetime, tz: ZoneInfo, target: int) -> VisitsView:
@@ -154,9 +195,16 @@ def until(event: Event) -> str:
     return screen("back_at", time=hm(event.end))
 
 
-def _banners(notices: list[Notice], visits: VisitsView) -> tuple[Banner, ...]:
+def _banners(
+    notices: list[Notice], visits: VisitsView, weather: WeatherView, now: datetime
+) -> tuple[Banner, ...]:
     urgent = screen("urgent")
     banners = [Banner(urgent, n.title, "urgent") for n in notices if n.priority == "urgent"]
+    if weather.strip:
+        parts = list(weather.texts)
+        if weather.heat is not None and weather.heat.alert:
+            parts.append(screen("heat_special" if weather.heat.special else "heat_alert"))
+        banners.append(Banner(screen("weather_strip"), "　".join(parts), "weather", weather))
     for visit in visits.today:
         text = screen("ict_visit_today", visit=visit_text(visit))
         banners.append(Banner(screen("today"), text, "info"))

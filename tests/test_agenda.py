@@ -134,8 +134,10 @@ def test_agenda_json_shape():
         "days",
         "notices",
         "scheduled",
+        "weather",
         "sources",
     }
+    assert out["weather"] == {"warnings": None, "wbgt": None}  # no weather source
     assert out["timezone"] == "Asia/Tokyo"
     assert out["generated_at"] == "2026-11-24T09:00:00+09:00"
     day0, day1 = out["days"]

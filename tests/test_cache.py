@@ -19,7 +19,7 @@ import pytest
 
 from signage import itemcodec
 from signage.cache import ItemCache, RawCache
-from signage.model import Absence, Event, Item, Notice
+from signage.model import Absence, Event, HeatIndex, Item, Notice, WeatherWarning
 from tests.moments import NOW
 from tests.rig import CALENDAR, ics_source
 
@@ -50,7 +50,7 @@ def test_the_codec_names_every_field_of_every_item() -> None:
     """A new field in signage.model must be written (or it would be lost on a restart)."""
     for cls, (_, decoders) in itemcodec.FIELDS.items():
         assert tuple(decoders) == tuple(f.name for f in fields(cls))
-    assert set(itemcodec.FIELDS) == {Event, Notice, Absence}
+    assert set(itemcodec.FIELDS) == {Event, Notice, Absence, WeatherWarning, HeatIndex}
 
 
 @POSIX

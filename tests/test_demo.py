@@ -41,7 +41,8 @@ JAPANESE_FILES = {
     "shared-folder/ict-form.txt": "cp932",
     "shared-folder/otoshimono.txt": "utf-8-sig",
 }
-DATA_FILES = (*ISO_FILES, *JAPANESE_FILES)
+WEATHER_FILES = ("weather/jma-warning-100000.json", "weather/yohou_42302.csv", "weather/alert.csv")
+DATA_FILES = (*ISO_FILES, *JAPANESE_FILES, *WEATHER_FILES)
 ANCHOR_VISIT_UID = "20261124090000123-0042@ict.isesaki.example"
 DATE_RE = re.compile(r"(?<!\d)(20\d\d)(-?)(\d\d)\2(\d\d)(?!\d)")
 # Every form the demo's Japanese files use: 2026/11/24, 令和8年11月24日, R8.12.18.
@@ -115,7 +116,7 @@ def test_config_has_the_stable_keys_and_relative_sources() -> None:
     assert periods[0] == {"label": "朝の会", "start": "8:20", "end": "8:35"}
     assert periods[-1] == {"label": "下校", "start": "15:30"}
     roles = {source["role"]: source for source in config["sources"]}
-    assert set(roles) == {"events", "visits", "staff_out", "notices", "absences"}
+    assert set(roles) == {"events", "visits", "staff_out", "notices", "absences", "weather"}
     assert roles["visits"]["match"] == "みらい小"
     notices = [s for s in config["sources"] if s["role"] == "notices"]
     assert sorted(s["kind"] for s in notices) == ["csv", "folder", "json"]

@@ -28,22 +28,22 @@ from signage.sources.fields import FIELDS
 from signage.sources.kind import Kind
 
 
-class WbgtSource(Source):
+class PollenSource(Source):
     def parse(self, raw: bytes, now: datetime) -> Parsed:
         return Parsed(())
 
 
-POINT = Key(
-    "point",
+STATION = Key(
+    "station",
     "text",
     help=("観測地点の番号", "Observation point"),
-    doc=("暑さ指数の観測地点。", "the observation point."),
+    doc=("花粉の観測地点。", "the observation point."),
     shown_type="文字列 text",
     example='`"43241"`',
     pattern=__import__("re").compile(r"^[0-9]{5}$"),
     bad_pattern="bad_id",
 )
-KIND = Kind("wbgt", ("暑さ指数", "heat index"), WbgtSource, ("notices",), (POINT, FIELDS))
+KIND = Kind("pollen", ("花粉", "pollen"), PollenSource, ("notices",), (STATION, FIELDS))
 """
 
 PROBE = """
@@ -62,18 +62,18 @@ def issues(body):
     return [(issue.key, issue.severity, issue.message) for issue in found]
 
 head = '[[sources]]\\nid = "w"\\nrole = "notices"\\nurl = "https://x.example/w"\\n'
-config, _ = check_text(head + 'kind = "wbgt"\\npoint = "43241"\\n')
+config, _ = check_text(head + 'kind = "pollen"\\nstation = "43241"\\n')
 sources = build_schema()["properties"]["sources"]["items"]
 print(json.dumps({
     "kinds": spec.SOURCE_KINDS,
-    "point_kinds": spec.SOURCES["point"].kinds,
+    "station_kinds": spec.SOURCES["station"].kinds,
     "fields_kinds": spec.SOURCES["fields"].kinds,
     "options": dict(config.sources[0].options) if config else None,
-    "bad_point": issues(head + 'kind = "wbgt"\\npoint = "x"\\n'),
-    "point_on_ics": issues(head + 'kind = "ics"\\npoint = "43241"\\n'),
-    "wrong_role": issues(head.replace("notices", "events") + 'kind = "wbgt"\\n'),
+    "bad_station": issues(head + 'kind = "pollen"\\nstation = "x"\\n'),
+    "station_on_ics": issues(head + 'kind = "ics"\\nstation = "43241"\\n'),
+    "wrong_role": issues(head.replace("notices", "events") + 'kind = "pollen"\\n'),
     "schema_kinds": sources["properties"]["kind"]["enum"],
-    "schema_point": sources["properties"]["point"],
+    "schema_station": sources["properties"]["station"],
     "schema_roles": sources["allOf"],
     "docs": render(spec.SOURCES),
 }))
@@ -96,48 +96,48 @@ def probe(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 def test_a_registered_kind_is_accepted_with_its_keys(probe: dict[str, Any]) -> None:
-    assert probe["kinds"] == ["ics", "json", "csv", "folder", "wbgt"]
-    assert probe["point_kinds"] == ["wbgt"]
-    assert probe["fields_kinds"] == ["json", "csv", "folder", "wbgt"]
-    assert probe["options"] == {"point": "43241"}
+    assert probe["kinds"] == ["ics", "json", "csv", "folder", "jma_warnings", "wbgt", "pollen"]
+    assert probe["station_kinds"] == ["pollen"]
+    assert probe["fields_kinds"] == ["json", "csv", "folder", "pollen"]
+    assert probe["options"] == {"station": "43241"}
 
 
 def test_the_checker_reads_a_new_kinds_keys_and_roles(probe: dict[str, Any]) -> None:
-    assert [(key, severity) for key, severity, _ in probe["bad_point"]] == [
-        ("sources[0].point", "error")
+    assert [(key, severity) for key, severity, _ in probe["bad_station"]] == [
+        ("sources[0].station", "error")
     ]
-    assert probe["point_on_ics"] == [
+    assert probe["station_on_ics"] == [
         [
-            "sources[0].point",
+            "sources[0].station",
             "warning",
-            "point only applies to kind = wbgt sources; this line has no effect.",
+            "station only applies to kind = pollen sources; this line has no effect.",
         ]
     ]
     assert probe["wrong_role"] == [
         [
             "sources[0].role",
             "error",
-            'a kind = "wbgt" source only reads notices; set role = "notices" (now "events").',
+            'a kind = "pollen" source only reads notices; set role = "notices" (now "events").',
         ]
     ]
 
 
 def test_a_new_kind_is_in_the_schema_and_the_docs(probe: dict[str, Any]) -> None:
-    assert probe["schema_kinds"][-1] == "wbgt"
-    assert probe["schema_point"] == {
+    assert probe["schema_kinds"][-1] == "pollen"
+    assert probe["schema_station"] == {
         "description": "観測地点の番号 / Observation point",
         "type": "string",
         "pattern": "^[0-9]{5}$",
     }
-    wbgt_rule = {
-        "if": {"properties": {"kind": {"const": "wbgt"}}, "required": ["kind"]},
+    pollen_rule = {
+        "if": {"properties": {"kind": {"const": "pollen"}}, "required": ["kind"]},
         "then": {"properties": {"role": {"const": "notices"}}},
     }
-    assert wbgt_rule in probe["schema_roles"]
-    row = next(line for line in probe["docs"].splitlines() if line.startswith("| `point` |"))
-    assert "`wbgt` のみ。暑さ指数の観測地点。<br>wbgt only: the observation point." in row
+    assert pollen_rule in probe["schema_roles"]
+    row = next(line for line in probe["docs"].splitlines() if line.startswith("| `station` |"))
+    assert "`pollen` のみ。花粉の観測地点。<br>pollen only: the observation point." in row
     kind_row = next(line for line in probe["docs"].splitlines() if line.startswith("| `kind` |"))
-    assert "`wbgt`（暑さ指数）" in kind_row and "`wbgt` (heat index)" in kind_row
+    assert "`pollen`（花粉）" in kind_row and "`pollen` (pollen)" in kind_row
 
 
 def test_every_kinds_keys_reach_the_spec() -> None:
@@ -166,7 +166,8 @@ def test_either_import_order_works(first: str) -> None:
         print(list(KINDS), config.sources[0].refresh_minutes * 60, issues)
         """
     )
-    assert run(code).strip() == "['ics', 'json', 'csv', 'folder'] 5.0 []"
+    expected = "['ics', 'json', 'csv', 'folder', 'jma_warnings', 'wbgt'] 5.0 []"
+    assert run(code).strip() == expected
 
 
 def test_reading_the_kinds_imports_no_http_or_calendar() -> None:

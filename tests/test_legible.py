@@ -157,7 +157,7 @@ def test_visits_headline_is_done_against_the_target_and_a_visit_under_way_counts
         texts = [x.text for x in lines]
         assert "済" in texts and "/ 目標 4 回" in texts
         joined = "".join(texts).replace(" ", "")  # wrapped lines lose the space they broke at
-        assert "来校中1回（12/410:00–12:00）" in joined
+        assert "来校中1回（10:00–12:00）" in joined  # today: its hours, no date
         assert "予定4回（12/7、" in joined
         assert "済1回（12/1）" in joined
     after = demo_view(datetime(2026, 12, 4, 12, 30, tzinfo=TOKYO)).visits  # it is over

@@ -327,8 +327,19 @@ class Checker(Reader):
             # whether it has all it needs (kind, role, url) is checked on the merged config.
             kind = self.get(entry, path, _S["kind"])
             role = self.get(entry, path, _S["role"])
-            url = self.get(entry, path, _S["url"])
+            options = self.options(entry, path, kind)
+            declared = KINDS.get(kind or "")
+            default_url = declared.default_url if declared is not None else None
+            url = None if default_url and "url" not in entry else self.get(entry, path, _S["url"])
             location = self.location(url, path + ("url",), kind) if url is not None else None
+            if default_url is not None and url is None:
+                # A kind of a public service: its own keys (area, point) lead to the URL.
+                location = default_url(options)
+                written = declared is not None and any(
+                    key.name in entry and key.name not in options for key in declared.keys
+                )  # a key written but unreadable: reported where it is written
+                if location is None and not self.partial and not written:
+                    self.report(path, self.say(f"no_default_url.{kind}"))
             remote = location is not None and location.startswith(("http://", "https://"))
             match = self.get(entry, path, _S["match"])
             refresh = self.get(entry, path, _S["refresh_minutes"])
@@ -379,7 +390,7 @@ class Checker(Reader):
                     encoding=encoding,
                     names=names,
                     verify=verify is not False,
-                    options=self.options(entry, path, kind),
+                    options=options,
                 )
             )
         return tuple(out)
@@ -454,6 +465,9 @@ class Checker(Reader):
         declared = KINDS.get(kind or "")
         own = [key.name for key in declared.keys] if declared is not None else []
         values = {name: self.get(entry, path, _S[name]) for name in own if name not in _FIELDS}
+        for name, value in values.items():  # a path, like url's, is from the config's folder
+            if _S[name].path == "location" and isinstance(value, str) and value:
+                values[name] = value if is_url(value) else str(self.resolve(value))
         return {name: value for name, value in values.items() if value is not None}
 
     def encoding(self, entry: Mapping[str, Any], path: KeyPath) -> str:

@@ -7,11 +7,12 @@ from it, so a new kind is its own module plus one line there.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from signage.config.keys import Key
-from signage.model import ROLES
+from signage.model import ITEM_ROLES
 
 if TYPE_CHECKING:
     from signage.sources.base import Source
@@ -22,11 +23,14 @@ class Kind:
     """`name` is the config's `kind = "…"`; `title` (ja, en) names it in docs and editors.
     `roles`: the roles it can serve (another is an error in `check`). `keys`: the keys it reads
     beyond every source's; a key several kinds read is one `Key` they all list.
-    `refresh_minutes`: its interval when the config names none (None: every source's)."""
+    `refresh_minutes`: its interval when the config names none (None: every source's).
+    `default_url`: for a kind with a well-known public service, the URL its own keys lead to
+    (then `url` may be left out and only overrides it); None when they lead to none."""
 
     name: str
     title: tuple[str, str]
     source: type[Source]
-    roles: tuple[str, ...] = ROLES
+    roles: tuple[str, ...] = ITEM_ROLES
     keys: tuple[Key, ...] = ()
     refresh_minutes: float | None = None
+    default_url: Callable[[Mapping[str, Any]], str | None] | None = None

@@ -21,6 +21,7 @@ from signage.ui.draw import chip, line_height, text_block, text_height, text_wid
 from signage.ui.fonts import japanese_family
 from signage.ui.panels.notices import NoticesPanel
 from signage.ui.theme import Metrics
+from signage.ui.weather_strip import paint_weather_strip
 from signage.view import Banner, View
 
 
@@ -291,6 +292,8 @@ def banner_height(banner: Banner, width: float, m: Metrics) -> float:
 
 
 def paint_banner(p: QPainter, rect: QRectF, banner: Banner, m: Metrics) -> None:
+    if banner.weather is not None:
+        return paint_weather_strip(p, rect, banner, m)
     urgent = banner.tone == "urgent"
     p.fillRect(rect, theme.VERMILLION if urgent else theme.SKY)
     font, label_font, _, text_w = _banner_parts(banner, rect.width(), m)

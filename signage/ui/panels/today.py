@@ -9,6 +9,7 @@ from signage.messages import screen
 from signage.ui import theme
 from signage.ui.draw import chip, hline, line_height, text_block, text_width
 from signage.ui.panels.base import Panel
+from signage.ui.panels.weather_card import paint_weather_card
 from signage.view import View
 
 
@@ -23,7 +24,7 @@ class TodayPanel(Panel):
             rects.append(QRectF(x, rect.top(), w, rect.height()))
             x += w + gap
         self.bell(rects[0], view)
-        self.events(rects[1], view)
+        self.events(paint_weather_card(self, rects[1], view), view)
         self.staff_out(rects[2], view)
 
     def bell(self, rect: QRectF, view: View) -> None:

@@ -64,11 +64,11 @@ class VisitsPanel(Panel):
             (screen("visits_planned", count=len(coming)), coming, False),
             (screen("visits_done", count=done), visits.done, False),
         ][0 if visits.under_way else 1 :]
-        for head, group, with_time in lines:
-            dates = "、".join(visit_day(e, with_time) for e in group)
+        for head, group, under_way in lines:
+            dates = "、".join(visit_day(e, under_way) for e in group)
             line = head + (f"（{dates}）" if dates else "")
             lines_left = lines_in(inner.bottom() - y - line_height(body), body)
-            color = theme.ORANGE if with_time else theme.TEXT
+            color = theme.ORANGE if under_way else theme.TEXT
             y += text_block(p, inner.left(), y, inner.width(), line, body, color, lines_left)
             y += m.px(8)
         last = screen("visits_last_month", count=visits.last_month)
@@ -111,12 +111,12 @@ class VisitsPanel(Panel):
         )
 
 
-def visit_day(event: Event, with_time: bool = False) -> str:
+def visit_day(event: Event, under_way: bool = False) -> str:
+    """12/7; for the visit under way (today, so no date) its hours, 10:00–12:00."""
+    if under_way and not event.all_day:
+        return event_when(event)
     day = event.start.date() if isinstance(event.start, datetime) else event.start
-    text = f"{day.month}/{day.day}"
-    if with_time and not event.all_day:
-        text += " " + event_when(event)
-    return text
+    return f"{day.month}/{day.day}"
 
 
 def visit_label(event: Event) -> str:
