@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -168,7 +168,14 @@ def iso(value: date | datetime | None) -> str | None:
     return value.isoformat()
 
 
-def event_json(event: Event) -> dict[str, Any]:
+def event_json(event: Event, now: datetime | None = None) -> dict[str, Any]:
+    """An event; `now`: true when a timed event is under way at `now` (all-day ones never)."""
+    under_way = (
+        now is not None
+        and isinstance(event.start, datetime)
+        and isinstance(event.end, datetime)
+        and event.start <= now < event.end
+    )
     return {
         "source": event.source,
         "title": event.title,
@@ -176,6 +183,7 @@ def event_json(event: Event) -> dict[str, Any]:
         "end": iso(event.end),
         "all_day": event.all_day,
         "location": event.location,
+        "now": under_way,
     }
 
 
@@ -200,21 +208,28 @@ def agenda_json(
     now: datetime,
     first_day: date,
     days: int,
+    bells: Callable[[date], tuple[dict[str, Any] | None, str | None]] | None = None,
 ) -> dict[str, Any]:
-    """One JSON object: `days` days from `first_day`, the live notices, the sources' state."""
+    """One JSON object: `days` days from `first_day`, the live notices, the sources' state.
+    `bells` gives a day's `bell` and `off` (signage.bell: this module knows no schedules)."""
     by_role: dict[str, list[Item]] = {}
     for snap in snapshots:
         by_role.setdefault(roles[snap.source], []).extend(snap.items)
     out_days = []
     for offset in range(days):
         day = first_day + timedelta(days=offset)
+        bell, off = bells(day) if bells is not None else (None, None)
         out_days.append(
             {
                 "date": day.isoformat(),
-                "events": [event_json(e) for e in events_on(by_role.get("events", []), day, tz)],
-                "visits": [event_json(e) for e in events_on(by_role.get("visits", []), day, tz)],
+                "events": [
+                    event_json(e, now) for e in events_on(by_role.get("events", []), day, tz)
+                ],
+                "visits": [
+                    event_json(e, now) for e in events_on(by_role.get("visits", []), day, tz)
+                ],
                 "staff_out": [
-                    event_json(e) for e in events_on(by_role.get("staff_out", []), day, tz)
+                    event_json(e, now) for e in events_on(by_role.get("staff_out", []), day, tz)
                 ],
                 "absences": [
                     {
@@ -226,6 +241,8 @@ def agenda_json(
                     }
                     for c in absence_counts(by_role.get("absences", []), day)
                 ],
+                "bell": bell,
+                "off": off,
             }
         )
     return {

@@ -65,6 +65,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "end_not_after_start": (
             "終わりの {end} が始まりの {start} より後ではありません。時刻を確かめてください。"
         ),
+        "period_out_of_order": (
+            "{start} の時間帯が前の時間帯（{previous}）より前です。時刻の順に書いてください。"
+        ),
+        "duplicate_bell_name": "日課「{value}」は {first_line} 行目でもう使われています。",
+        "bell_day_twice": (
+            "{day}曜日は日課「{other}」の days にもあります。どちらか一方にしてください。"
+        ),
+        "bell_date_twice": (
+            "{day} は日課「{other}」の dates にもあります。どちらか一方にしてください。"
+        ),
+        "bell_never_used": (
+            "日課「{name}」には days・match・dates のどれもないため、使われません。"
+        ),
+        "bell_no_periods": (
+            "日課「{name}」に時間帯（periods）がありません。その日は日課表が出ません。"
+        ),
         "bad_timezone": '不明なタイムゾーン「{value}」です。日本の学校なら "Asia/Tokyo" です。',
         "not_positive": "{value} は使えません。0 より大きい数を書いてください。",
         "too_small": "{value} は使えません。{minimum} 以上の整数を書いてください。",
@@ -358,6 +374,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "bad_weekday": 'unknown weekday "{value}"; write {known} (or 月〜日).',
         "bad_time": 'cannot read the time "{value}"; write hours:minutes like "08:20".',
         "end_not_after_start": "the end {end} is not after the start {start}; check the times.",
+        "period_out_of_order": (
+            "the period at {start} comes before the previous one ({previous}); write them in time "
+            "order."
+        ),
+        "duplicate_bell_name": 'the bell schedule "{value}" is already named on line {first_line}.',
+        "bell_day_twice": (
+            'weekday {day} is also in the days of the schedule "{other}"; keep it in one.'
+        ),
+        "bell_date_twice": '{day} is also in the dates of the schedule "{other}"; keep it in one.',
+        "bell_never_used": (
+            'the bell schedule "{name}" has no days, match or dates, so it is never used.'
+        ),
+        "bell_no_periods": 'the bell schedule "{name}" has no periods; its days show no bell.',
         "bad_timezone": 'unknown time zone "{value}"; for a school in Japan write "Asia/Tokyo".',
         "not_positive": "{value} is not allowed; write a number greater than 0.",
         "too_small": "{value} is not allowed; write a whole number of at least {minimum}.",
@@ -655,6 +684,7 @@ SCREEN: dict[str, str] = {
     "holiday": "祝日（{name}）",
     "closed_day": "休校日",
     "day_off": "休日",
+    "weekday_off": "{weekday}曜日",
     "off_hours": "時間外",
     # `signage agenda`'s text output.
     "agenda.events": "予定",

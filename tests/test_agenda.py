@@ -132,7 +132,9 @@ def test_agenda_json_shape():
     assert out["generated_at"] == "2026-11-24T09:00:00+09:00"
     day0, day1 = out["days"]
     assert day0["date"] == "2026-11-24"
-    assert set(day0) == {"date", "events", "visits", "staff_out", "absences"}
+    # bell and off were added by issue 13; without a bell lookup they are null
+    assert set(day0) == {"date", "events", "visits", "staff_out", "absences", "bell", "off"}
+    assert day0["bell"] is None and day0["off"] is None
     assert day0["events"][0] == {
         "source": "s",
         "title": "林間学校",
@@ -140,6 +142,7 @@ def test_agenda_json_shape():
         "end": "2026-11-26",
         "all_day": True,
         "location": None,
+        "now": False,
     }
     assert day0["events"][1]["start"] == "2026-11-24T15:00:00+09:00"
     assert [e["title"] for e in day1["events"]] == ["林間学校"]
