@@ -549,8 +549,11 @@ BELL = Table(
                 "Name of the bell schedule",
             ),
             doc=(
-                "日課の名前（「今日」パネルに「日課（通常）」と出る）。",
-                "Name shown on the today panel.",
+                (
+                    "いつもの日課の名前。「今日」パネルの日課の見出しになる（「日課」で終わらない名"
+                    "前には「日課」が付く: `\"通常\"` →「通常日課」）。"
+                ),
+                "Name of the usual schedule, the heading of the today panel's bell card.",
             ),
             shown_type="文字列 text",
             default='`"通常"`',
