@@ -169,22 +169,25 @@ def iso(value: date | datetime | None) -> str | None:
 
 
 def event_json(event: Event, now: datetime | None = None) -> dict[str, Any]:
-    """An event; `now`: true when a timed event is under way at `now` (all-day ones never)."""
+    """An event; with `"now": true` when it is a timed event under way at `now` (the key is
+    left out otherwise, so the objects of events not under way are as they always were)."""
     under_way = (
         now is not None
         and isinstance(event.start, datetime)
         and isinstance(event.end, datetime)
         and event.start <= now < event.end
     )
-    return {
+    out: dict[str, Any] = {
         "source": event.source,
         "title": event.title,
         "start": iso(event.start),
         "end": iso(event.end),
         "all_day": event.all_day,
         "location": event.location,
-        "now": under_way,
     }
+    if under_way:
+        out["now"] = True
+    return out
 
 
 def notice_json(notice: Notice) -> dict[str, Any]:

@@ -644,11 +644,13 @@ SCREEN: dict[str, str] = {
     # The footer.
     "paused": "一時停止中（スペースで再開）",
     # Today: the bell schedule, events, who is out, absences.
-    "bell": "日課（{name}）",
-    "no_bell": "本日は日課がありません",
     "minutes_to_chime": "チャイムまで {minutes}分",
+    "no_school": "授業はありません",
     "todays_events": "今日の予定",
     "no_events_today": "今日の予定はありません",
+    "no_events_day": "予定はありません",
+    "event_now": "いま",
+    "events_over": "終了 {count} 件",
     "tomorrow": "明日",
     "next_school_day": "次の登校日",
     "staff_out": "不在",
@@ -660,6 +662,7 @@ SCREEN: dict[str, str] = {
     "late": "遅刻",
     "early_leave": "早退",
     "total": "合計",
+    "absences_total": "欠席 {absent}　遅刻 {late}　早退 {early}",
     # The week.
     "is_today": "今日",
     "nothing_planned": "予定なし",

@@ -142,7 +142,6 @@ def test_agenda_json_shape():
         "end": "2026-11-26",
         "all_day": True,
         "location": None,
-        "now": False,
     }
     assert day0["events"][1]["start"] == "2026-11-24T15:00:00+09:00"
     assert [e["title"] for e in day1["events"]] == ["林間学校"]

@@ -551,7 +551,7 @@ BELL = Table(
             doc=(
                 (
                     "いつもの日課の名前。「今日」パネルの日課の見出しになる（「日課」で終わらない名"
-                    "前には「日課」が付く: `\"通常\"` →「通常日課」）。"
+                    '前には「日課」が付く: `"通常"` →「通常日課」）。'
                 ),
                 "Name of the usual schedule, the heading of the today panel's bell card.",
             ),
