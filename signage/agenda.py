@@ -271,6 +271,10 @@ def as_text(data: dict[str, Any]) -> str:
     lines = [f"{data['school']} ({data['timezone']})"]
     for day in data["days"]:
         lines.append(f"\n{day['date']}")
+        if day.get("off"):
+            lines.append(f"  [{screen('agenda.off')}] {day['off']}")
+        elif day.get("bell"):
+            lines.append(f"  [{screen('agenda.bell')}] {day['bell']['name']}")
         for role, label in (
             ("events", "agenda.events"),
             ("visits", "agenda.visits"),

@@ -694,6 +694,8 @@ SCREEN: dict[str, str] = {
     "agenda.visits": "来校",
     "agenda.staff_out": "不在",
     "agenda.notices": "連絡事項",
+    "agenda.bell": "日課",
+    "agenda.off": "休み",
 }
 
 
