@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor, QFont, QFontMetricsF
 
 from signage.bell import BellStatus, PeriodState
 from signage.jpdate import hm, short_date
@@ -40,7 +40,7 @@ PORTRAIT_WIDTH = 1000  # design pixels across a stacked card: the type scale in 
 class TextBox:
     """One text as painted: where its ink is, what was asked and the lines drawn."""
 
-    rect: QRectF
+    rect: QRectF  # the glyphs' ink (a chip: its box)
     text: str
     shown: tuple[str, ...]
     kind: str  # "time", "chip", "title" or "text"
@@ -78,7 +78,10 @@ class TodayPanel(Panel):
         gap = self.m.px(28)
         rows = self.cards(view, portrait)
         needs = [self.row_need(row, rect.width(), gap, view) for row in rows]
-        grow = next(i for i, row in enumerate(rows) if any(s.name in GROWS for s in row))
+        grows = GROWS if view.today else ("next", *GROWS)  # a day without events: the next
+        grow = min(
+            (grows.index(s.name), i) for i, row in enumerate(rows) for s in row if s.name in grows
+        )[1]
         heights = self.fit(needs, rect.height(), gap, grow) if portrait else [rect.height()]
         y = rect.top()
         for row, h in zip(rows, heights, strict=True):
@@ -102,8 +105,8 @@ class TodayPanel(Panel):
         card is one more entry here)."""
         staff = Slot("staff", 0.31, self.staff_out, self.staff_need)
         if view.off is not None:
-            day = Slot("day", 0.36, self.day_off, self.day_need)
-            following = Slot("next", 0.33, self.next_day, self.next_need)
+            day = Slot("day", 0.36 if view.today else 0.25, self.day_off, self.day_need)
+            following = Slot("next", 0.33 if view.today else 0.44, self.next_day, self.next_need)
             slots = [day, following] + ([staff] if view.staff_out else [])
         elif view.bell is not None and not view.bell.over:
             bell = Slot("bell", 0.31, self.bell, self.bell_need)
@@ -153,12 +156,15 @@ class TodayPanel(Panel):
     ) -> float:
         """text_block, with the painted box kept; returns the height used."""
         shown = wrap(text, font, width, lines)
-        ink = max((text_width(line, font) for line in shown), default=0.0)
-        left = x + width - ink if right else x
-        height = line_height(font) * len(shown)
-        self.boxes.append(TextBox(QRectF(left, y, ink, height), text, tuple(shown), kind))
+        metrics = QFontMetricsF(font)
+        ink = QRectF()
+        for i, line in enumerate(shown):  # where the glyphs are, as text_block draws them
+            dx = width - metrics.horizontalAdvance(line) if right else 0.0
+            base = y + i * line_height(font) + metrics.ascent()
+            ink = ink.united(metrics.tightBoundingRect(line).translated(x + dx, base))
+        self.boxes.append(TextBox(ink, text, tuple(shown), kind))
         text_block(self.p, x, y, width, text, font, color, lines, right)
-        return height
+        return line_height(font) * len(shown)
 
     def chip(
         self, x: float, y: float, text: str, font: QFont, color: QColor, filled: bool = False
@@ -261,14 +267,17 @@ class TodayPanel(Panel):
         inner = self.card_top(rect, view.bell_name, badge=badge)
         font, time_w = self.bell_font(rect.width(), status)
         count = len(status.periods)
+        left = min(count, sum(1 for p in status.periods if p.state != "past") + 1)
         small = m.font(m.meta)
-        if count * (line_height(font) + m.px(2)) > inner.height() >= count * line_height(small):
+        squeezed = QFontMetricsF(font).height() * 1.04
+        if left * squeezed > inner.height() >= count * QFontMetricsF(small).height() * 1.04:
+            # the rest of the day in smaller type rather than only a part of it
             font, time_w = small, max(text_width(_when(p), small) for p in status.periods)
-            time_w += m.px(20)  # the whole day in smaller type rather than a part of it
+            time_w += m.px(20)
         bold = QFont(font)
         bold.setBold(True)
         row_h = self.bell_row(font)
-        tight = line_height(font) + m.px(2)
+        tight = QFontMetricsF(font).height() * 1.04  # the lines' ink still apart
         if count * tight <= inner.height():  # every period, closer together
             row_h = min(row_h, inner.height() / count)
         shown = _window(status.periods, int(inner.height() / row_h + 1e-6))
@@ -316,7 +325,7 @@ class TodayPanel(Panel):
                 y += self.m.px(16)
                 y = self.next_heading(inner, y, view)
                 self.rows(inner, following, y, None)
-            elif y + self.next_head_h() + brief <= inner.bottom():
+            elif y + self.next_head_h() + brief * min(len(following), 2) <= inner.bottom():
                 y += self.m.px(16)
                 y = self.next_heading(inner, y, view)
                 self.brief_rows(inner, following, y)
@@ -499,8 +508,12 @@ class TodayPanel(Panel):
     def day_need(self, width: float, view: View) -> float:
         m = self.m
         big = m.font(m.header_date, bold=True)
-        head = self.pad * 1.8 + line_height(big) * 2 + line_height(m.font(m.meta)) + m.px(30)
-        return head + (self.rows_height(width - 2 * self.pad, view.today) or self.note_h())
+        inner_w = width - 2 * self.pad
+        lines = len(wrap(view.off or "", big, inner_w, 2))
+        head = self.pad * 1.8 + line_height(big) * lines + line_height(m.font(m.meta)) + m.px(30)
+        left = _not_over(view.today, view.now)
+        over = self.note_h() if len(left) < len(view.today) else 0.0
+        return head + over + (self.rows_height(inner_w, left) or self.note_h())
 
     def day_off(self, rect: QRectF, view: View) -> None:
         """The day's name large (勤労感謝の日, 臨時休業, 土曜日), then its events if any."""
@@ -546,12 +559,12 @@ class TodayPanel(Panel):
         spread = sum(self.staff_row_height(w, r.name, r.reason, r.when) for r in rows)
         compact = sum(self.staff_row_height(w, r.name, r.reason, r.when, False) for r in rows)
         short = self.absence_summary_height() if view.has_absences else 0.0
-        # the first that fits: reasons whole and every class; reasons whole and the totals;
-        # reasons cut and every class; reasons cut and the totals
+        # the first that fits: reasons whole and every class; reasons beside the names and
+        # every class; reasons whole and the totals; reasons beside and the totals
         wrap_reasons, summary = next(
             (
                 (spread_out, totals)
-                for spread_out, totals in ((True, False), (True, True), (False, False))
+                for spread_out, totals in ((True, False), (False, False), (True, True))
                 if (spread if spread_out else compact) + (short if totals else table_h)
                 <= inner.height()
             ),
@@ -710,7 +723,7 @@ def _window(periods: tuple[PeriodState, ...], fits: int) -> tuple[PeriodState, .
     if len(periods) <= fits:
         return periods
     first = next((i for i, p in enumerate(periods) if p.state != "past"), len(periods))
-    before = 1 if fits >= 4 else 0  # the one just over, when there is room for it
+    before = 1 if fits >= 4 and fits > len(periods) - first else 0  # the one just over, if room
     start = min(max(0, first - before), len(periods) - fits)
     return periods[start : start + fits]
 
