@@ -116,9 +116,9 @@ class TodayPanel(Panel):
             slots = [bell, events, staff]
         else:
             slots = [
-                Slot("events", 0.36, self.events, self.events_need),
-                Slot("next", 0.32, self.next_day, self.next_need),
-                Slot("staff", 0.32, self.staff_out, self.staff_need),
+                Slot("events", 0.35, self.events, self.events_need),
+                Slot("next", 0.35, self.next_day, self.next_need),
+                Slot("staff", 0.30, self.staff_out, self.staff_need),
             ]
         return [[slot] for slot in slots] if portrait else [slots]
 
