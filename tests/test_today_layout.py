@@ -5,6 +5,7 @@ no time may be cut; and the cards follow the day (no bell on a day off or after 
 from __future__ import annotations
 
 import functools
+from dataclasses import replace
 
 import pytest
 from PySide6.QtCore import QRectF
@@ -61,7 +62,19 @@ def overlap(a: QRectF, b: QRectF) -> bool:
 @pytest.mark.parametrize("at", MOMENTS)
 @pytest.mark.parametrize(("width", "height"), SIZES, ids=lambda v: str(v))
 def test_no_text_overlaps_leaves_the_panel_or_cuts_a_time(at, width, height):
-    body, boxes = paint(demo_view(at), width, height)
+    assert_legible(*paint(demo_view(at), width, height))
+
+
+@pytest.mark.parametrize(("width", "height"), SIZES, ids=lambda v: str(v))
+def test_a_school_without_bell_periods_still_lays_out(width, height):
+    view = replace(demo_view("2026-12-01T10:40"), bell=None, bell_name="")
+    body, boxes = paint(view, width, height)
+    assert_legible(body, boxes)
+    shown = [box.text for box in boxes]
+    assert "今日の予定" in shown and any(t.startswith("明日") for t in shown)
+
+
+def assert_legible(body: QRectF, boxes: list[TextBox]) -> None:
     assert boxes, "nothing drawn"
     inside = body.adjusted(-1, -1, 1, 1)
     for box in boxes:
