@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -193,8 +193,16 @@ def iso(value: date | datetime | None) -> str | None:
     return value.isoformat()
 
 
-def event_json(event: Event) -> dict[str, Any]:
-    return {
+def event_json(event: Event, now: datetime | None = None) -> dict[str, Any]:
+    """An event; with `"now": true` when it is a timed event under way at `now` (the key is
+    left out otherwise, so the objects of events not under way are as they always were)."""
+    under_way = (
+        now is not None
+        and isinstance(event.start, datetime)
+        and isinstance(event.end, datetime)
+        and event.start <= now < event.end
+    )
+    out: dict[str, Any] = {
         "source": event.source,
         "title": event.title,
         "start": iso(event.start),
@@ -202,6 +210,9 @@ def event_json(event: Event) -> dict[str, Any]:
         "all_day": event.all_day,
         "location": event.location,
     }
+    if under_way:
+        out["now"] = True
+    return out
 
 
 def notice_json(notice: Notice) -> dict[str, Any]:
@@ -330,22 +341,29 @@ def agenda_json(
     first_day: date,
     days: int,
     kinds: Mapping[str, str] | None = None,
+    bells: Callable[[date], tuple[dict[str, Any] | None, str | None]] | None = None,
 ) -> dict[str, Any]:
     """One JSON object: `days` days from `first_day`, the live notices, the weather (`kinds`:
-    each source's kind), the sources' state."""
+    each source's kind), the sources' state. `bells` gives a day's `bell` and `off`
+    (signage.bell: this module knows no schedules)."""
     by_role: dict[str, list[Item]] = {}
     for snap in snapshots:
         by_role.setdefault(roles[snap.source], []).extend(snap.items)
     out_days = []
     for offset in range(days):
         day = first_day + timedelta(days=offset)
+        bell, off = bells(day) if bells is not None else (None, None)
         out_days.append(
             {
                 "date": day.isoformat(),
-                "events": [event_json(e) for e in events_on(by_role.get("events", []), day, tz)],
-                "visits": [event_json(e) for e in events_on(by_role.get("visits", []), day, tz)],
+                "events": [
+                    event_json(e, now) for e in events_on(by_role.get("events", []), day, tz)
+                ],
+                "visits": [
+                    event_json(e, now) for e in events_on(by_role.get("visits", []), day, tz)
+                ],
                 "staff_out": [
-                    event_json(e) for e in events_on(by_role.get("staff_out", []), day, tz)
+                    event_json(e, now) for e in events_on(by_role.get("staff_out", []), day, tz)
                 ],
                 "absences": [
                     {
@@ -357,6 +375,8 @@ def agenda_json(
                     }
                     for c in absence_counts(by_role.get("absences", []), day)
                 ],
+                "bell": bell,
+                "off": off,
             }
         )
     return {
@@ -389,6 +409,10 @@ def as_text(data: dict[str, Any]) -> str:
     lines = [f"{data['school']} ({data['timezone']})"]
     for day in data["days"]:
         lines.append(f"\n{day['date']}")
+        if day.get("off"):
+            lines.append(f"  [{screen('agenda.off')}] {day['off']}")
+        elif day.get("bell"):
+            lines.append(f"  [{screen('agenda.bell')}] {day['bell']['name']}")
         for role, label in (
             ("events", "agenda.events"),
             ("visits", "agenda.visits"),

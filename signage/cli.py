@@ -297,7 +297,11 @@ def cmd_render(args: argparse.Namespace) -> int:
 
 
 def cmd_agenda(args: argparse.Namespace) -> int:
+    from typing import Any
+
     from signage import agenda
+    from signage.bell import bell_json, school_bells
+    from signage.model import Item
 
     if args.days < 1:
         raise UsageError("--days: at least 1")
@@ -316,6 +320,15 @@ def cmd_agenda(args: argparse.Namespace) -> int:
     if not AT_YEARS[0] <= first.year <= AT_YEARS[1]:
         raise UsageError(f"--date: the year must be {AT_YEARS[0]} to {AT_YEARS[1]}")
     runtime = fetched(loaded, clock)
+    by_role: dict[str, list[Item]] = {}
+    for snap in runtime.store.snapshots():
+        by_role.setdefault(runtime.roles.get(snap.source, "events"), []).extend(snap.items)
+    bells = school_bells(config, by_role)
+
+    def bell_and_off(day: date) -> tuple[dict[str, Any] | None, str | None]:
+        found = bells(day)
+        return bell_json(found), found.off
+
     data = agenda.agenda_json(
         school=config.school.name,
         tz=tz,
@@ -325,6 +338,7 @@ def cmd_agenda(args: argparse.Namespace) -> int:
         first_day=first,
         days=args.days,
         kinds={source.id: source.kind for source in config.sources},
+        bells=bell_and_off,
     )
     if args.json:
         import json

@@ -65,6 +65,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "end_not_after_start": (
             "終わりの {end} が始まりの {start} より後ではありません。時刻を確かめてください。"
         ),
+        "period_out_of_order": (
+            "{start} の時間帯が前の時間帯（{previous}）より前です。時刻の順に書いてください。"
+        ),
+        "duplicate_bell_name": "日課「{value}」は {first_line} 行目でもう使われています。",
+        "bell_day_twice": (
+            "{day}曜日は日課「{other}」の days にもあります。どちらか一方にしてください。"
+        ),
+        "bell_date_twice": (
+            "{day} は日課「{other}」の dates にもあります。どちらか一方にしてください。"
+        ),
+        "bell_never_used": (
+            "日課「{name}」には days・match・dates のどれもないため、使われません。"
+        ),
+        "bell_no_periods": (
+            "日課「{name}」に時間帯（periods）がありません。その日は日課表が出ません。"
+        ),
         "bad_timezone": '不明なタイムゾーン「{value}」です。日本の学校なら "Asia/Tokyo" です。',
         "not_positive": "{value} は使えません。0 より大きい数を書いてください。",
         "too_small": "{value} は使えません。{minimum} 以上の整数を書いてください。",
@@ -372,6 +388,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "bad_weekday": 'unknown weekday "{value}"; write {known} (or 月〜日).',
         "bad_time": 'cannot read the time "{value}"; write hours:minutes like "08:20".',
         "end_not_after_start": "the end {end} is not after the start {start}; check the times.",
+        "period_out_of_order": (
+            "the period at {start} comes before the previous one ({previous}); write them in time "
+            "order."
+        ),
+        "duplicate_bell_name": 'the bell schedule "{value}" is already named on line {first_line}.',
+        "bell_day_twice": (
+            'weekday {day} is also in the days of the schedule "{other}"; keep it in one.'
+        ),
+        "bell_date_twice": '{day} is also in the dates of the schedule "{other}"; keep it in one.',
+        "bell_never_used": (
+            'the bell schedule "{name}" has no days, match or dates, so it is never used.'
+        ),
+        "bell_no_periods": 'the bell schedule "{name}" has no periods; its days show no bell.',
         "bad_timezone": 'unknown time zone "{value}"; for a school in Japan write "Asia/Tokyo".',
         "not_positive": "{value} is not allowed; write a number greater than 0.",
         "too_small": "{value} is not allowed; write a whole number of at least {minimum}.",
@@ -658,11 +687,13 @@ SCREEN: dict[str, str] = {
     # The footer.
     "paused": "一時停止中（スペースで再開）",
     # Today: the bell schedule, events, who is out, absences.
-    "bell": "日課（{name}）",
-    "no_bell": "本日は日課がありません",
     "minutes_to_chime": "チャイムまで {minutes}分",
+    "no_school": "授業はありません",
     "todays_events": "今日の予定",
     "no_events_today": "今日の予定はありません",
+    "no_events_day": "予定はありません",
+    "event_now": "いま",
+    "events_over": "終了 {count} 件",
     "tomorrow": "明日",
     "next_school_day": "次の登校日",
     "staff_out": "不在",
@@ -674,6 +705,7 @@ SCREEN: dict[str, str] = {
     "late": "遅刻",
     "early_leave": "早退",
     "total": "合計",
+    "absences_total": "欠席 {absent}　遅刻 {late}　早退 {early}",
     # The week.
     "is_today": "今日",
     "nothing_planned": "予定なし",
@@ -702,6 +734,7 @@ SCREEN: dict[str, str] = {
     "holiday": "祝日（{name}）",
     "closed_day": "休校日",
     "day_off": "休日",
+    "weekday_off": "{weekday}曜日",
     "off_hours": "時間外",
     # The dark screen's one dim line (and `signage render` at such a moment).
     "dark.why": "{reason}のため表示を休止しています",
@@ -713,6 +746,8 @@ SCREEN: dict[str, str] = {
     "agenda.staff_out": "不在",
     "agenda.notices": "連絡事項",
     "agenda.scheduled": "掲載予定",
+    "agenda.bell": "日課",
+    "agenda.off": "休み",
     # `signage render`'s notes on stderr.
     "render.dark": "{at} は画面が暗い時間です（{why}）。モニターと同じ暗い画面を書きました",
     "render.pages_cut": "{panel}は {pages} ページあります。最初の {count} ページを書きました",

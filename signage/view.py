@@ -5,12 +5,13 @@ Panels only draw a `View`; they never look at sources or the clock themselves.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from signage import agenda
-from signage.bell import BellStatus, bell_status
+from signage.bell import BellStatus, DayBell, bell_status, school_bells, title
 from signage.config import Config
 from signage.jpdate import hm, short_date, time_range
 from signage.messages import screen
@@ -74,8 +75,8 @@ class View:
     status: str
     status_ok: bool
     banners: tuple[Banner, ...]
-    bell: BellStatus | None
-    bell_name: str
+    bell: BellStatus | None  # None on a day without school or without periods
+    bell_name: str  # the schedule in force as a heading (通常日課, 短縮日課), "" on a day off
     today: tuple[Event, ...]
     next_day: date
     next_day_events: tuple[Event, ...]
@@ -90,6 +91,12 @@ class View:
     notes: tuple[str, ...] = field(default=())  # e.g. the demo banner
     blink: bool = True  # the clock's colon dims every other second ([display] blink)
     weather: WeatherView = field(default_factory=WeatherView)
+    off: str | None = None  # why today has no school (勤労感謝の日, 臨時休業, 土曜日)
+    next_day_bell: str = ""  # the next school day's schedule, when not the usual one
+
+    def in_progress(self, event: Event) -> bool:
+        """A timed event under way now (an all-day one is not singled out)."""
+        return in_progress(event, self.now)
 
     def available(self) -> set[str]:
         """Panel kinds with something to show; today always, so the screen is never blank."""
@@ -107,27 +114,31 @@ def build_view(
     for snap in snapshots:
         items.setdefault(roles.get(snap.source, "events"), []).extend(snap.items)
     events = items.get("events", [])
-    next_day = agenda.next_school_day(today)
     week = agenda.school_week(today)
+    weather = weather_view(items.get("weather", []), now, tz)
+    bells = school_bells(config, items)
+    day = bells(today)
+    next_day = _next_school_day(today, bells)
+    following = bells(next_day).schedule
+    ringing = bell_status(day.schedule, local) if day.schedule else None
     notices = agenda.active_notices(items.get("notices", []), now)
     visits = _visits(items.get("visits", []), now, tz, config.visits.monthly_target)
-    status, ok = _status(config, snapshots, now)
-    weather = weather_view(items.get("weather", []), now, tz)
+    line, ok = _status(config, snapshots, now)
     return View(
         school=config.school.name,
         now=local,
-        status=status,
+        status=line,
         status_ok=ok,
         banners=_banners(notices, visits, weather, local),
-        bell=bell_status(config.bell, local),
-        bell_name=config.bell.name,
+        bell=ringing,
+        bell_name=title(day.schedule) if day.schedule else "",
         today=tuple(agenda.events_on(events, today, tz)),
         next_day=next_day,
         next_day_events=tuple(agenda.events_on(events, next_day, tz)),
         staff_out=_staff_out(items.get("staff_out", []), today, tz),
         absences=tuple(agenda.absence_counts(items.get("absences", []), today)),
         has_absences="absences" in roles.values(),
-        week=tuple((day, tuple(agenda.events_on(events, day, tz))) for day in week),
+        week=tuple((d, tuple(agenda.events_on(events, d, tz))) for d in week),
         week_out=tuple(_staff_out(items.get("staff_out", []), day, tz) for day in week),
         week_visits=tuple(tuple(agenda.events_on(items.get("visits", []), d, tz)) for d in week),
         notices=tuple(notices),
@@ -135,6 +146,8 @@ def build_view(
         notes=notes,
         blink=config.display.blink,
         weather=weather,
+        off=day.off,
+        next_day_bell=title(following) if following and following != config.bell.usual else "",
     )
 
 
@@ -158,6 +171,24 @@ def warning_text(warning: WeatherWarning, now: datetime) -> str:
     since = warning.since.astimezone(now.tzinfo)
     when = hm(since) if since.date() == now.date() else f"{short_date(since.date())} {hm(since)}"
     return f"{level}{warning.name} {screen('warning_since', when=when)}"
+
+
+def _next_school_day(today: date, bells: Callable[[date], DayBell]) -> date:
+    """The next day with school (past weekends, holidays and closures), within two weeks;
+    else the next weekday."""
+    for offset in range(1, 15):
+        day = today + timedelta(days=offset)
+        if bells(day).school_day:
+            return day
+    return agenda.next_school_day(today)
+
+
+def in_progress(event: Event, now: datetime) -> bool:
+    """A timed event that has begun and not yet ended at `now`."""
+    if event.all_day or not isinstance(event.start, datetime):
+        return False
+    assert isinstance(event.end, datetime)
+    return event.start <= now < event.end
 
 
 def _visits(items: list[Item], now: datetime, tz: ZoneInfo, target: int) -> VisitsView:

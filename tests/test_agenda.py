@@ -142,7 +142,9 @@ def test_agenda_json_shape():
     assert out["generated_at"] == "2026-11-24T09:00:00+09:00"
     day0, day1 = out["days"]
     assert day0["date"] == "2026-11-24"
-    assert set(day0) == {"date", "events", "visits", "staff_out", "absences"}
+    # bell and off were added by issue 13; without a bell lookup they are null
+    assert set(day0) == {"date", "events", "visits", "staff_out", "absences", "bell", "off"}
+    assert day0["bell"] is None and day0["off"] is None
     assert day0["events"][0] == {
         "source": "s",
         "title": "林間学校",

@@ -35,6 +35,7 @@ from signage.config.model import (
     WEEKDAYS,
     Auth,
     Bell,
+    BellSchedule,
     Central,
     Config,
     Display,
@@ -62,6 +63,7 @@ from signage.config.spec import (
     PANELS,
     PERIODS,
     SCHEDULE_KEYS,
+    SCHEDULES,
     SCHOOL,
     SOURCES,
     TOP,
@@ -225,10 +227,13 @@ class Checker(Reader):
             closed=self.closed_days(table, path),
         )
 
-    def closed_days(self, table: Mapping[str, Any], path: KeyPath) -> tuple[date, ...]:
-        """`closed`: dates ("2026-12-28", a TOML date) and ranges ("2026-12-28..2027-01-03")."""
+    def closed_days(
+        self, table: Mapping[str, Any], path: KeyPath, key: Key = DISPLAY["closed"]
+    ) -> tuple[date, ...]:
+        """`closed` (or a bell schedule's `dates`): dates ("2026-12-28", a TOML date) and
+        ranges ("2026-12-28..2027-01-03")."""
         days: set[date] = set()
-        for where, value in self.items(table, path, DISPLAY["closed"]) or []:
+        for where, value in self.items(table, path, key) or []:
             if isinstance(value, date):
                 days.add(value)
                 continue
@@ -277,17 +282,86 @@ class Checker(Reader):
         table, path = self.section(data, "bell"), ("bell",)
         name = self.get(table, path, BELL["name"])
         days = self.weekdays(table, path, BELL["days"])
+        schedules: list[BellSchedule] = []
+        for index, entry in enumerate(self.tables(table, path, "schedules") or []):
+            if isinstance(entry, dict):
+                schedule = self.bell_schedule(entry, path + ("schedules", index))
+                if schedule is not None:
+                    schedules.append(schedule)
+        bell = Bell(
+            name=name or Bell.name,
+            days=Bell.days if days is None else days,
+            periods=self.periods(table, path),
+            schedules=tuple(schedules),
+        )
+        self.bell_rules(table, path, bell)
+        return bell
+
+    def periods(self, table: Mapping[str, Any], path: KeyPath) -> tuple[Period, ...]:
         periods: list[Period] = []
         for index, entry in enumerate(self.tables(table, path, "periods") or []):
             if isinstance(entry, dict):
-                period = self.period(entry, path + ("periods", index))
-                if period is not None:
-                    periods.append(period)
-        return Bell(
-            name=name or Bell.name,
-            days=Bell.days if days is None else days,
-            periods=tuple(periods),
-        )
+                where = path + ("periods", index)
+                period = self.period(entry, where)
+                if period is None:
+                    continue
+                if periods and period.start < periods[-1].start:
+                    message = self.say(
+                        "period_out_of_order",
+                        start=period.start.strftime("%H:%M"),
+                        previous=periods[-1].start.strftime("%H:%M"),
+                    )
+                    self.report(where + ("start",), message, severity="warning")
+                periods.append(period)
+        return tuple(periods)
+
+    def bell_schedule(self, table: Mapping[str, Any], path: KeyPath) -> BellSchedule | None:
+        """One [[bell.schedules]]: a named schedule and the days it is in force."""
+        self.unknown_keys(table, path, SCHEDULES)
+        name = self.get(table, path, SCHEDULES["name"])
+        days = self.weekdays(table, path, SCHEDULES["days"])
+        match = self.get(table, path, SCHEDULES["match"])
+        dates = self.closed_days(table, path, SCHEDULES["dates"])
+        periods = self.periods(table, path)
+        if name is None:
+            return None
+        return BellSchedule(name, periods, days or (), match or None, dates)
+
+    def bell_rules(self, table: Mapping[str, Any], path: KeyPath, bell: Bell) -> None:
+        """Between the schedules: names unique, a weekday or a date in one schedule only, and
+        each schedule used on some day and holding periods."""
+        entries = [e for e in self.tables(table, path, "schedules") or [] if isinstance(e, dict)]
+        named = {bell.name: self.locator.line(path + ("name",)) if "name" in table else 0}
+        weekday_of: dict[int, str] = {day: bell.name for day in bell.days}
+        date_of: dict[date, str] = {}
+        for index, schedule in enumerate(bell.schedules):
+            where = path + ("schedules", index)
+            if index < len(entries) and entries[index].get("name") != schedule.name:
+                continue  # an entry without a name was dropped: positions no longer agree
+            if schedule.name in named:
+                message = self.say(
+                    "duplicate_bell_name", value=schedule.name, first_line=named[schedule.name]
+                )
+                self.report(where + ("name",), message)
+            named.setdefault(schedule.name, self.locator.line(where + ("name",)))
+            for day in schedule.days:
+                other = weekday_of.get(day)
+                if other is not None and other != bell.name:
+                    message = self.say("bell_day_twice", day="月火水木金土日"[day], other=other)
+                    self.report(where + ("days",), message)
+                weekday_of[day] = schedule.name
+            for when in schedule.dates:
+                other = date_of.get(when)
+                if other is not None:
+                    message = self.say("bell_date_twice", day=when.isoformat(), other=other)
+                    self.report(where + ("dates",), message)
+                date_of[when] = schedule.name
+            if not (schedule.days or schedule.match or schedule.dates):
+                message = self.say("bell_never_used", name=schedule.name)
+                self.report(where + ("name",), message, severity="warning")
+            if not schedule.periods:
+                message = self.say("bell_no_periods", name=schedule.name)
+                self.report(where + ("name",), message, severity="warning")
 
     def period(self, table: Mapping[str, Any], path: KeyPath) -> Period | None:
         self.unknown_keys(table, path, PERIODS)

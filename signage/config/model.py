@@ -174,10 +174,29 @@ class Period:
 
 
 @dataclass(frozen=True)
+class BellSchedule:
+    """A named schedule besides `[bell]`'s own (短縮日課, 水曜日課 …), and the days it is in
+    force: its weekdays (`days`), its `dates`, and days with an all-day event whose title
+    contains `match` (signage.bell decides which one a day follows)."""
+
+    name: str
+    periods: tuple[Period, ...] = ()
+    days: tuple[int, ...] = ()
+    match: str | None = None
+    dates: tuple[date, ...] = ()
+
+
+@dataclass(frozen=True)
 class Bell:
     name: str = "通常"
     days: tuple[int, ...] = (0, 1, 2, 3, 4)
     periods: tuple[Period, ...] = ()
+    schedules: tuple[BellSchedule, ...] = ()  # [[bell.schedules]]
+
+    @property
+    def usual(self) -> BellSchedule:
+        """`[bell]`'s own schedule, on its `days`."""
+        return BellSchedule(self.name, self.periods, self.days)
 
 
 ALL_DAYS: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6)

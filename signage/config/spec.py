@@ -216,6 +216,109 @@ PERIODS = Table(
     ),
 )
 
+SCHEDULES = Table(
+    "bell.schedules",
+    (
+        Key(
+            "name",
+            "text",
+            help=(
+                "日課の名前（短縮日課、水曜日課 …）",
+                "Name of this bell schedule",
+            ),
+            doc=(
+                "日課の名前。「今日」パネルの見出しに出る。空は不可。",
+                "Name shown as the heading of the today panel's bell card; not empty.",
+            ),
+            shown_type="文字列 text",
+            example='`"短縮日課"`',
+            required=True,
+        ),
+        Key(
+            "days",
+            "array",
+            help=(
+                "この日課がいつもの日課になる曜日",
+                "Weekdays on which this is the usual schedule",
+            ),
+            doc=(
+                (
+                    "この曜日は `[bell]` の日課の代わりにこの日課を使う（例: 水曜日課は"
+                    ' `["wed"]`）。書き方は `[bell] days` と同じ。'
+                ),
+                (
+                    'On these weekdays this schedule replaces `[bell]`\'s (a 水曜日課: `["wed"]`);'
+                    " written as `[bell] days`."
+                ),
+            ),
+            shown_type="文字列の配列 list of text",
+            default="なし / none",
+            example='`["wed"]`',
+            item=_WEEKDAY,
+            min_items=1,
+        ),
+        Key(
+            "match",
+            "text",
+            help=(
+                "予定の件名にこの文字がある日はこの日課",
+                "Days whose all-day event's title contains this use it",
+            ),
+            doc=(
+                (
+                    '`role = "events"` の情報源に、件名にこの文字を含む終日の予定がある日はこの'
+                    "日課（大文字小文字は区別しない）。学校カレンダーに「短縮日課」と入れるだけで切"
+                    "り替わる。"
+                ),
+                (
+                    "Days with an all-day event whose title contains this text (any case) in a"
+                    ' `role = "events"` source use this schedule.'
+                ),
+            ),
+            shown_type="文字列 text",
+            default="なし / none",
+            example='`"短縮日課"`',
+        ),
+        Key(
+            "dates",
+            "array",
+            help=(
+                "この日課を使う日（日付か範囲）",
+                "Dates (or ranges) that use this schedule",
+            ),
+            doc=(
+                (
+                    "この日課を使う日。書き方は `[display] closed` と同じ。土曜授業のように、ふだん"
+                    "日課のない曜日でも使える。`match` より優先。"
+                ),
+                (
+                    "Dates that use this schedule, written as `[display] closed`; also on a day"
+                    " that has no bell otherwise (a Saturday class). Wins over `match`."
+                ),
+            ),
+            shown_type="日付・範囲の配列 list of dates",
+            default="なし / none",
+            example='`["2026-12-03"]`',
+            item=_CLOSED_DAY,
+        ),
+        Key(
+            "periods",
+            "tables",
+            help=(
+                "時間帯（時刻の順に）",
+                "Periods, in time order",
+            ),
+            doc=(
+                "時間帯。書き方は `[[bell.periods]]` と同じ。",
+                "The slots, written as `[[bell.periods]]`.",
+            ),
+            shown_type="`[[bell.schedules.periods]]` の並び",
+            default="なし / none",
+            table=PERIODS,
+        ),
+    ),
+)
+
 SCHOOL = Table(
     "school",
     (
@@ -471,8 +574,11 @@ BELL = Table(
                 "Name of the bell schedule",
             ),
             doc=(
-                "日課の名前（「今日」パネルに「日課（通常）」と出る）。",
-                "Name shown on the today panel.",
+                (
+                    "いつもの日課の名前。「今日」パネルの日課の見出しになる（「日課」で終わらない名"
+                    '前には「日課」が付く: `"通常"` →「通常日課」）。'
+                ),
+                "Name of the usual schedule, the heading of the today panel's bell card.",
             ),
             shown_type="文字列 text",
             default='`"通常"`',
@@ -515,6 +621,21 @@ BELL = Table(
             shown_type="`[[bell.periods]]` の並び",
             default="なし / none",
             table=PERIODS,
+        ),
+        Key(
+            "schedules",
+            "tables",
+            help=(
+                "ほかの日課（短縮日課・水曜日課 …）",
+                "More named bell schedules",
+            ),
+            doc=(
+                "ほかの日課（短縮日課・水曜日課・特別日課 …）。下の表。",
+                "More named schedules (shortened day, Wednesday …), below.",
+            ),
+            shown_type="`[[bell.schedules]]` の並び",
+            default="なし / none",
+            table=SCHEDULES,
         ),
     ),
 )

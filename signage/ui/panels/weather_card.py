@@ -29,9 +29,26 @@ LEVEL_COLORS = (
 )
 
 
-def paint_weather_card(panel: Panel, rect: QRectF, view: View) -> QRectF:
+def weather_card_height(panel: Panel, width: float, view: View) -> float:
+    """The height the card takes at `width` (0 when there is nothing to show): the need of
+    the card where it is a card of its own (a portrait screen stacks it)."""
+    rest = paint_weather_card(panel, QRectF(0, 0, width, 1e6), view, measure=True)
+    return 0.0 if rest.height() >= 1e6 else 1e6 - rest.height()  # with the gap above it
+
+
+def paint_weather_card(
+    panel: Panel,
+    rect: QRectF,
+    view: View,
+    keep: float = 0.0,
+    measure: bool = False,
+    share: float = 0.6,
+) -> QRectF:
     """Paint the card at the bottom of `rect`; the rest of `rect` above it (all of it when
-    there is nothing to show: no forecast today, no 注意報)."""
+    there is nothing to show: no forecast today, no 注意報, or when the card would leave less
+    than `keep` above it: what the column holds first keeps its room). It takes at most
+    `share` of the height (1: a card of its own). `measure`: paint nothing, only say what
+    would be left."""
     weather = view.weather
     heat = weather.heat if weather.heat is not None and weather.heat.max is not None else None
     if heat is None and not weather.advisories:
@@ -76,7 +93,12 @@ def paint_weather_card(panel: Panel, rect: QRectF, view: View) -> QRectF:
     if advisories:
         advice_h = text_height(label + advisories, meta, inner_w, 2) + (m.px(10) if heat else 0)
     height = panel.pad * 1.8 + line_height(title) + m.px(14) + heat_h + advice_h
-    height = min(height, rect.height() * 0.6)
+    height = height if measure else min(height, rect.height() * share)
+    gap = m.px(24)
+    if rect.height() - height - gap < keep:
+        return rect
+    if measure:
+        return QRectF(rect.left(), rect.top(), rect.width(), rect.height() - height - gap)
     box = QRectF(rect.left(), rect.bottom() - height, rect.width(), height)
     name = screen("heat_title") if heat is not None else screen("advisories")
     aside = _aside(view)
@@ -113,7 +135,6 @@ def paint_weather_card(panel: Panel, rect: QRectF, view: View) -> QRectF:
         y += m.px(10)
     if advisories and y < inner.bottom():
         text_block(p, inner.left(), y, inner.width(), label + advisories, meta, theme.MUTED, 2)
-    gap = m.px(24)
     return QRectF(rect.left(), rect.top(), rect.width(), max(0.0, box.top() - gap - rect.top()))
 
 
