@@ -26,7 +26,8 @@ from signage.sources import Parsed, Source, make_source
 from tests.moments import NOW, TOKYO
 from tests.rig import ics_source
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "ics"
+# The real-world calendars, copied into the repository with their SOURCES.md.
+CORPUS = Path(__file__).parent / "data" / "corpus" / "ics"
 
 
 def json_source(location: str = "notices.json") -> Source:
@@ -302,15 +303,19 @@ def test_content_that_is_not_icalendar_is_a_parse_error(raw: bytes) -> None:
 
 # --- The real-world corpus --------------------------------------------------------------------
 
-CORPUS_FILES = sorted(CORPUS.glob("*.ics")) if CORPUS.is_dir() else []
+CORPUS_FILES = sorted(CORPUS.glob("*.ics"))
 _EVENT_START = re.compile(rb"^DTSTART[^:\r\n]*:(\d{8})", re.MULTILINE | re.IGNORECASE)
 
 
 @pytest.fixture
 def corpus() -> Path:
-    if not CORPUS.is_dir():
-        pytest.skip(f"no iCalendar corpus at {CORPUS}")
     return CORPUS
+
+
+def test_the_corpus_is_in_the_repository() -> None:
+    """A clone alone runs every corpus test: the 118 calendars and where they came from."""
+    assert len(CORPUS_FILES) == 118
+    assert "icalendar" in (CORPUS / "SOURCES.md").read_text(encoding="utf-8")
 
 
 def first_event_day(raw: bytes) -> date | None:
