@@ -52,6 +52,10 @@ MESSAGES: dict[str, dict[str, str]] = {
             "（neutral は件名を伏せて表示、hide は表示しない）。"
         ),
         "bad_language": "「{value}」は使えません。使えるのは {known} です。",
+        "bad_body_format": (
+            "「{value}」は使えません。使えるのは {known} です"
+            "（text は書かれたまま、html は HTML として読んで文字だけを表示）。"
+        ),
         "bad_heartbeat_format": (
             "「{value}」は使えません。使えるのは {known} です"
             "（json は状態を送信、uptime-kuma と healthchecks は監視サービスへの通知）。"
@@ -347,6 +351,10 @@ MESSAGES: dict[str, dict[str, str]] = {
             "(neutral shows a private event without its title, hide leaves it out)."
         ),
         "bad_language": '"{value}" is not allowed; use one of {known}.',
+        "bad_body_format": (
+            '"{value}" is not allowed; use one of {known} (text: shown as written; html: read '
+            "as HTML, only its text shown)."
+        ),
         "bad_heartbeat_format": (
             '"{value}" is not allowed; use one of {known} '
             "(json posts the status; uptime-kuma and healthchecks ping a monitor)."

@@ -20,6 +20,7 @@ from signage.errors import ParseError
 from signage.model import Item
 from signage.sources.base import Parsed, Source, too_many
 from signage.sources.fields import FIELDS, VALUES, Mapper, normalise
+from signage.sources.html_body import BODY_FORMAT
 from signage.sources.kind import Kind
 
 # What the admin means by "Shift_JIS": Windows writes CP932, its superset (①, ㈱, 髙 …).
@@ -158,5 +159,8 @@ ENCODING = Key(
     examples=ENCODING_NAMES,
 )
 KIND = Kind(
-    "csv", ("書き出したファイル", "exported tables"), CsvSource, keys=(FIELDS, VALUES, ENCODING)
+    "csv",
+    ("書き出したファイル", "exported tables"),
+    CsvSource,
+    keys=(FIELDS, VALUES, BODY_FORMAT, ENCODING),
 )

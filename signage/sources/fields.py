@@ -20,6 +20,7 @@ from signage.config.model import VALUE_CHOICES, SourceConfig
 from signage.match import matches
 from signage.messages import screen
 from signage.model import Absence, Event, Item, Notice
+from signage.sources.html_body import html_to_text, reads_html
 
 # The words Japanese systems use, so most schools need no `values` table.
 DEFAULT_VALUES: dict[str, dict[str, str]] = {
@@ -156,6 +157,7 @@ class Mapper:
         self.tz = tz
         self.lookup = lookup
         self.columns = config.fields if columns is None else columns
+        self.html = reads_html(config)
         self.maps = {
             name: {_key(word): ours for word, ours in words.items()}
             for name, words in config.values.items()
@@ -188,6 +190,11 @@ class Mapper:
         if name in self.maps and name not in VALUE_CHOICES:
             return self.maps[name].get(_key(text), text)
         return text
+
+    def body(self, record: Any) -> str:
+        """The body: literal, or read as HTML when the source says so (`body_format`)."""
+        body = self.text(record, "body") or ""
+        return html_to_text(body) if self.html else body
 
     def choice(self, record: Any, name: str, default: str) -> str:
         """One of VALUE_CHOICES[name]: the school's map, then the built-in words, then ours."""
@@ -237,7 +244,7 @@ class Mapper:
         notice = Notice(
             source=self.config.id,
             title=title,
-            body=self.text(record, "body") or "",
+            body=self.body(record),
             priority=self.choice(record, "priority", "normal"),  # type: ignore[arg-type]
             posted=self.moment(record, "posted", end_of_day=False),
             expires=self.moment(record, "expires", end_of_day=True),

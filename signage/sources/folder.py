@@ -28,6 +28,7 @@ from signage.files import NotRegular, TooLarge, read_regular
 from signage.model import Item
 from signage.sources.base import Parsed, Source
 from signage.sources.fields import FIELDS, VALUES, Mapper, normalise
+from signage.sources.html_body import BODY_FORMAT
 from signage.sources.kind import Kind
 
 if TYPE_CHECKING:
@@ -235,6 +236,6 @@ KIND = Kind(
     ("共有フォルダーのファイル", "files in a shared folder"),
     FolderSource,
     roles=("notices",),
-    keys=(FIELDS, VALUES),
+    keys=(FIELDS, VALUES, BODY_FORMAT),
     refresh_minutes=5 / 60,
 )

@@ -19,6 +19,7 @@ from signage.errors import FetchError, ParseError
 from signage.model import Item
 from signage.sources.base import Parsed, Source, too_many
 from signage.sources.fields import FIELDS, VALUES, Mapper, dig
+from signage.sources.html_body import BODY_FORMAT
 from signage.sources.kind import Kind
 
 if TYPE_CHECKING:
@@ -192,5 +193,5 @@ KIND = Kind(
     "json",
     ("Web API やファイル", "a web API or a file"),
     JsonSource,
-    keys=(ITEMS, FIELDS, VALUES, NEXT),
+    keys=(ITEMS, FIELDS, VALUES, BODY_FORMAT, NEXT),
 )
