@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from signage import skips
 from signage.match import matches as matches  # the filter lives where sources may import it
 from signage.messages import screen
 from signage.model import Absence, Event, Item, Notice, Snapshot
@@ -200,8 +201,10 @@ def agenda_json(
     now: datetime,
     first_day: date,
     days: int,
+    lang: str = "ja",
 ) -> dict[str, Any]:
-    """One JSON object: `days` days from `first_day`, the live notices, the sources' state."""
+    """One JSON object: `days` days from `first_day`, the live notices, the sources' state
+    (with every row a source skipped, and why, in `lang`)."""
     by_role: dict[str, list[Item]] = {}
     for snap in snapshots:
         by_role.setdefault(roles[snap.source], []).extend(snap.items)
@@ -240,6 +243,8 @@ def agenda_json(
                 "ok": snap.ok,
                 "fetched_at": iso(snap.fetched_at),
                 "error": snap.error,
+                "skipped": skips.as_json(skips.left_out(snap.skipped), lang),
+                "warnings": skips.as_json(skips.kept(snap.skipped), lang),
             }
             for snap in snapshots
         ],
@@ -271,4 +276,8 @@ def as_text(data: dict[str, Any]) -> str:
     for source in data["sources"]:
         state = "ok" if source["ok"] else f"error: {source['error']}"
         lines.append(f"# {source['id']}: {state}")
+        for key, label in (("skipped", "agenda.skipped"), ("warnings", "agenda.kept")):
+            if source.get(key):
+                lines.append(f"#   {screen(label, count=len(source[key]))}")
+                lines.extend(f"#     {s['where']}: {s['reason']}" for s in source[key])
     return "\n".join(lines)

@@ -64,6 +64,11 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="validate config files")
     check.add_argument("files", nargs="+", type=config_location)
     check.add_argument("--lang", choices=("ja", "en"), help="message language (default ja)")
+    check.add_argument(
+        "--fetch",
+        action="store_true",
+        help="also fetch every source once and list the rows it would skip",
+    )
 
     agenda = sub.add_parser("agenda", help="print the agenda")
     source_args(agenda)
@@ -100,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
     logs.setup(logging.INFO if args.verbose or kiosk else logging.WARNING, to_file=kiosk)
     try:
         if args.command == "check":
-            return cmd_check(args.files, args.lang)
+            return cmd_check(args.files, args.lang, args.fetch)
         if args.command == "schema":
             return cmd_schema(args.out)
         if args.command == "run":
@@ -116,10 +121,14 @@ def main(argv: list[str] | None = None) -> int:
         return USAGE_ERROR
 
 
-def cmd_check(files: list[Path | str], lang: str | None) -> int:
-    from signage.config import check_file
+def cmd_check(files: list[Path | str], lang: str | None, fetch: bool = False) -> int:
+    """Every problem of each file, warnings labelled and counted apart; then one verdict
+    line. Exit 2 when a file has an error (the kiosk would refuse it), else 0."""
+    from signage.config import check_file, message_language
     from signage.config.paths import is_layered
+    from signage.messages import text
 
+    language = message_language(lang)
     status = 0
     for path in files:
         if is_layered(path):  # fetches the layers (or uses the saved copies)
@@ -129,11 +138,47 @@ def cmd_check(files: list[Path | str], lang: str | None) -> int:
         else:
             assert isinstance(path, Path)
             _, issues = check_file(path, lang)
+        label = text(language, "warning_label")
         for issue in issues:
-            print(issue.format())
-        if issues:
+            if issue.severity == "warning":
+                print(f"{issue.file}:{issue.line}: {issue.key}: {label}: {issue.message}")
+            else:
+                print(issue.format())
+        errors = sum(issue.severity != "warning" for issue in issues)
+        warnings = len(issues) - errors
+        if errors:
+            verdict = text(language, "check_counts", errors=errors, warnings=warnings)
             status = USAGE_ERROR
+        elif warnings:
+            verdict = text(language, "check_warnings_only", warnings=warnings)
+        else:
+            verdict = text(language, "check_ok")
+        print(f"{path}: {verdict}")
+        if fetch and not errors:
+            fetch_report(path, language)
     return status
+
+
+def fetch_report(path: Path | str, lang: str) -> None:
+    """`check --fetch`: every source fetched once, what it gave and every row it skipped."""
+    from signage import skips
+    from signage.messages import text
+    from signage.trial import try_all
+
+    loaded = load(argparse.Namespace(config=path, demo=False, command="check"), date.today())
+    for trial in try_all(loaded.config):
+        if trial.error is not None:
+            print(f"  {trial.source}: {text(lang, 'fetch_failed', error=trial.error)}")
+            continue
+        print(f"  {trial.source}: {text(lang, 'fetch_ok', count=len(trial.items))}")
+        for key, chosen in (
+            ("fetch_skipped", skips.left_out(trial.skipped)),
+            ("fetch_kept", skips.kept(trial.skipped)),
+        ):
+            if chosen:
+                print(f"    {text(lang, key, count=len(chosen))}")
+                for skip in chosen:
+                    print(f"      {skip.where}: {skips.reason(skip, lang)}")
 
 
 def load(args: argparse.Namespace, today: date) -> Loaded:
@@ -304,6 +349,7 @@ def cmd_agenda(args: argparse.Namespace) -> int:
         now=now,
         first_day=first,
         days=args.days,
+        lang=config.display.language,
     )
     if args.json:
         import json

@@ -484,7 +484,7 @@ def test_json_bare_list_is_accepted() -> None:
     assert titles(parsed.items) == ["学年会"]
 
 
-def test_json_bad_entries_are_skipped_with_a_warning_and_the_rest_kept() -> None:
+def test_json_bad_entries_are_skipped_with_a_reason_and_the_rest_kept() -> None:
     raw = notices_json(
         {"title": "校内研修のお知らせ"},
         {"body": "題名のない連絡"},
@@ -495,7 +495,15 @@ def test_json_bad_entries_are_skipped_with_a_warning_and_the_rest_kept() -> None
     )
     parsed = json_source().parse(raw, NOW)
 
-    assert titles(parsed.items) == ["校内研修のお知らせ", "給食費の集金"]
+    # an unknown priority keeps its notice (read as normal): staff still need to read it
+    assert titles(parsed.items) == ["校内研修のお知らせ", "至急！", "給食費の集金"]
+    assert [n.priority for n in parsed.items if isinstance(n, Notice)][1] == "normal"
+    assert [(s.where, s.kept) for s in parsed.skipped] == [
+        ("item 2", False),
+        ("item 3", True),
+        ("item 4", False),
+        ("item 5", False),
+    ]
     assert len(parsed.warnings) == 4
     no_title, priority, bad_date, not_object = parsed.warnings
     assert "#2" in no_title and "title" in no_title

@@ -17,7 +17,8 @@ from typing import Any
 from signage.config.keys import Key
 from signage.config.model import ROLE_FIELDS
 from signage.errors import ParseError
-from signage.model import Item
+from signage.model import Item, Skip
+from signage.skips import skip_of
 from signage.sources.base import Parsed, Source, too_many
 from signage.sources.fields import FIELDS, VALUES, Mapper, normalise
 from signage.sources.html_body import BODY_FORMAT
@@ -49,6 +50,7 @@ class CsvSource(Source):
         self._check_header(mapper, columns, header, warnings)
         today = now.astimezone(self.tz).date()
         items: list[Item] = []
+        skipped: list[Skip] = []
         rows = 0  # beyond what the screen can show
         line = reader.line_num
         while True:
@@ -70,12 +72,17 @@ class CsvSource(Source):
                 item = mapper.item(record, today)
             except ValueError as exc:
                 warnings.append(f"line {start} skipped: {exc}")
+                skipped.append(skip_of(f"line {start}", exc))
                 continue
+            finally:
+                for note in mapper.take_notes():
+                    warnings.append(f"line {start}: {note}")
+                    skipped.append(skip_of(f"line {start}", note, kept=True))
             if item is not None:
                 items.append(item)
         if rows:
             warnings.append(too_many(len(items), len(items) + rows))
-        return Parsed(tuple(items), tuple(warnings))
+        return Parsed(tuple(items), tuple(warnings), tuple(skipped))
 
     def _decode(self, raw: bytes) -> tuple[str, list[str]]:
         name = self.config.encoding.lower()

@@ -229,7 +229,9 @@ def paint_header(p: QPainter, rect: QRectF, view: View, m: Metrics) -> None:
     p.setBrush(theme.GREEN if view.status_ok else theme.VERMILLION)
     p.drawEllipse(QRectF(pad, y + (line_height(status_font) - dot) / 2, dot, dot))
     mark = "" if view.status_ok else "⚠ "
-    text_block(p, pad + dot + m.px(10), y, name_w, mark + view.status, status_font, theme.MUTED)
+    skipped = f"　{view.skipped}" if view.skipped else ""  # quiet, beside the freshness
+    text = mark + view.status + skipped
+    text_block(p, pad + dot + m.px(10), y, name_w, text, status_font, theme.MUTED)
     p.fillRect(QRectF(rect.left(), rect.bottom() - m.px(2), rect.width(), m.px(2)), theme.LINE)
 
 
