@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from signage import __version__
 
 if TYPE_CHECKING:
+    from signage.boot import Problem
     from signage.clock import Clock
     from signage.config import Config
     from signage.loaded import Loaded
@@ -275,12 +276,51 @@ def cmd_run(args: argparse.Namespace) -> int:
     from signage.ui.app import run_kiosk
 
     clock = SystemClock()
+    loaded = loaded_or_wait(args, clock)
+    if loaded is None:
+        return 0  # quit (Ctrl+Q) while the config was broken
     try:
-        kiosk = Kiosk(load(args, demo_today(clock)), clock, args.screen)
+        kiosk = Kiosk(loaded, clock, args.screen)
     except AlreadyRunning as exc:
         print(f"signage: {exc}", file=sys.stderr)
         return USAGE_ERROR
     return run_kiosk(kiosk, args.windowed)
+
+
+def loaded_or_wait(args: argparse.Namespace, clock: Clock) -> Loaded | None:
+    """The config to run with. Broken or missing at boot, the monitor says what is wrong and
+    where until the file is fixed (signage.boot), rather than the kiosk exiting to the
+    desktop; None when the person quits meanwhile."""
+    import logging
+
+    from signage.boot import POLL_SECONDS, Waiter, problem_of
+    from signage.config import find_config
+    from signage.errors import ConfigError
+
+    try:
+        return load(args, demo_today(clock))
+    except ConfigError as error:
+        path = args.config if args.config is not None else find_config()
+        if path is None:
+            raise
+        logging.getLogger(__name__).error("config not usable, waiting for a fix: %s", error)
+        waiter = Waiter(path, lambda: load(args, demo_today(clock)), problem_of(path, error))
+        found: list[Loaded] = []
+
+        def poll() -> Problem | None:
+            loaded = waiter.poll()
+            if loaded is None:
+                return waiter.problem
+            found.append(loaded)
+            return None
+
+        from signage.ui.app import show_broken_config
+
+        screen = max(args.screen, 0)
+        if not show_broken_config(waiter.problem, poll, POLL_SECONDS, screen, args.windowed):
+            return None
+        logging.getLogger(__name__).info("config fixed: starting")
+        return found[0]
 
 
 def fetched(loaded: Loaded, clock: Clock) -> Runtime:

@@ -701,6 +701,13 @@ SCREEN: dict[str, str] = {
     "config_error": "設定ファイルに誤りがあります（{where}）。前の設定で表示中",
     "error_at_line": "{line}行目 {key}",
     "error_at_file_line": "{file} {line}行目 {key}",
+    # A config broken or missing at boot: full screen until the file is fixed.
+    "boot_broken": "設定ファイルに誤りが {count} 件あるため、表示を始められません",
+    "boot_missing": "設定ファイルが見つからないため、表示を始められません",
+    "boot_line": "{line}行目 {key}",
+    "boot_hint": "ファイルを直して保存すると、数秒で自動的に表示を始めます。",
+    "boot_hint_missing": "この場所に設定ファイルを置くと、数秒で自動的に表示を始めます。",
+    "boot_file": "設定ファイル: {file}",
     "central_note": "{problem}（{shown}）",
     "central_unreachable": "教育委員会の設定を取得できません",
     "central_invalid": "教育委員会の新しい設定に誤りがあります",
