@@ -199,3 +199,30 @@ def test_people_sources_never_quote_the_feed_in_a_reason(tmp_path: Path) -> None
     trial = try_source(config.sources[0], config, now=NOW)
     (skip,) = trial.skipped
     assert dict(skip.details)["value"] == "…"
+
+
+def test_calendar_events_that_cannot_be_read_are_listed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "cal.ics").write_text(
+        "BEGIN:VCALENDAR\nVERSION:2.0\nPRODID:test\n"
+        "BEGIN:VEVENT\nUID:good@school\nSUMMARY:職員会議\n"
+        "DTSTART;TZID=Asia/Tokyo:20261124T153000\nEND:VEVENT\n"
+        "BEGIN:VEVENT\nUID:broken@school\nSUMMARY:開始のない予定\nEND:VEVENT\n"
+        "END:VCALENDAR\n",
+        encoding="utf-8",
+    )
+    path = tmp_path / "signage.toml"
+    path.write_text(
+        '[school]\nname = "みらい小"\n\n[[sources]]\nid = "cal"\nkind = "ics"\n'
+        'role = "events"\nurl = "cal.ics"\n',
+        encoding="utf-8",
+    )
+    data = json.loads(agenda(path, capsys, "--json"))
+    assert data["sources"][0]["skipped"] == [
+        {
+            "where": "event broken@school",
+            "reason": "予定の開始日時（DTSTART）がないか、二つあります。",
+        }
+    ]
+    assert [e["title"] for e in data["days"][0]["events"]] == ["職員会議"]

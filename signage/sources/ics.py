@@ -133,7 +133,10 @@ def _skipped(warnings: list[str]) -> tuple[Skip, ...]:
         found = _SKIPPED.fullmatch(warning)
         if found is not None:
             uid, why = found.groups()
-            skips.append(Skip(f"event {uid[:80]}", "skip.unreadable", (("detail", why),)))
+            if why == "no single DTSTART":
+                skips.append(Skip(f"event {uid[:80]}", "skip.no_dtstart"))
+            else:
+                skips.append(Skip(f"event {uid[:80]}", "skip.unreadable", (("detail", why),)))
         elif warning.startswith("skipped an unreadable calendar line"):
             detail = warning.partition(": ")[2]
             skips.append(Skip("calendar line", "skip.unreadable", (("detail", detail),)))
