@@ -338,8 +338,8 @@ def test_check_reports_a_broken_layer_with_its_name_and_line(
         f"{root}:2: central.base[0]: {base} に誤りがあり、正しい写しもないため、"
         "この設定なしで表示します。",
         f"{base}:20: sources[1].macth: 不明なキー「macth」です。ここで使えるのは "
-        "id, kind, role, url, match, refresh_minutes, private, auth, max_size_mb, items, "
-        "fields, values, body_format, next, encoding, names, verify です。もしかして「match」?",
+        "id, kind, role, url, match, refresh_minutes, private, auth, max_size_mb, body_format, "
+        "items, fields, values, next, encoding, names, verify です。もしかして「match」?",
         f"{root}: 誤り 2件、警告 1件",
     ]
 

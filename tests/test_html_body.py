@@ -70,3 +70,25 @@ def test_html_white_space_and_blocks() -> None:
     assert html_to_text("<table><tr><td>1組</td><td>欠席</td></tr></table>") == "1組 欠席"
     assert html_to_text("<p>閉じていない<p>段落") == "閉じていない\n\n段落"
     assert html_to_text("a &lt;br&gt; b") == "a <br> b"  # an escaped tag is text
+
+
+def test_a_calendar_description_in_html(tmp_path: Path) -> None:
+    """Google Calendar writes an event's description as HTML."""
+    (tmp_path / "visits.ics").write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:test\r\nBEGIN:VEVENT\r\nUID:v1\r\n"
+        "SUMMARY:ICT支援員来校\r\nDTSTART;TZID=Asia/Tokyo:20261124T100000\r\n"
+        "DESCRIPTION:<b>持ち物</b><br>タブレット&amp;充電器\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+        encoding="utf-8",
+    )
+    for body_format, shown in (("html", "持ち物\nタブレット&充電器"), ("text", None)):
+        text = (
+            '[school]\nname = "テスト小学校"\n\n[[sources]]\nid = "v"\nkind = "ics"\n'
+            f'role = "visits"\nurl = "visits.ics"\nbody_format = "{body_format}"\n'
+        )
+        checked, issues = check_text(text, base=tmp_path)
+        assert checked is not None, issues
+        source = make_source(checked.sources[0], TOKYO)
+        raw = fetch(source)
+        assert raw is not None
+        (event,) = source.read(raw, NOW).items
+        assert event.description == (shown or "<b>持ち物</b><br>タブレット&amp;充電器")  # type: ignore[union-attr]

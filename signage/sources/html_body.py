@@ -93,14 +93,14 @@ BODY_FORMAT = Key(
     ),
     doc=(
         (
-            '本文が HTML で届くシステム（`<br>`・`<p>`・`&amp;` が見える）なら `"html"`: '
-            "改行を保ってタグ・スクリプトを除き、文字参照を戻した文字にして表示。既定の "
-            '`"text"` は書かれたまま表示。'
+            "本文（iCalendar では DESCRIPTION）が HTML で届くシステム（`<br>`・`<p>`・`&amp;` が"
+            '見える）なら `"html"`: 改行を保ってタグ・スクリプトを除き、文字参照を戻した文字に'
+            'して表示。既定の `"text"` は書かれたまま表示。'
         ),
         (
-            'set `"html"` when the system sends bodies as HTML (`<br>`, `<p>`, `&amp;` show up):'
-            " they are shown as plain text, line breaks kept, tags and scripts dropped, entities"
-            ' decoded. The default `"text"` shows them literally.'
+            'set `"html"` when the system sends bodies (an iCalendar DESCRIPTION) as HTML (`<br>`,'
+            " `<p>`, `&amp;` show up): they are shown as plain text, line breaks kept, tags and"
+            ' scripts dropped, entities decoded. The default `"text"` shows them literally.'
         ),
     ),
     shown_type='`"text"` \\| `"html"`',

@@ -16,6 +16,7 @@ from signage.messages import screen
 from signage.model import Event, Item, Skip
 from signage.privacy import is_private
 from signage.sources.base import Parsed, Source, too_many
+from signage.sources.html_body import BODY_FORMAT, html_to_text, reads_html
 from signage.sources.ics_read import as_calendar, cap_events, decode, expand, guard_series, load
 from signage.sources.kind import Kind
 
@@ -83,6 +84,8 @@ class IcsSource(Source):
         title = _text(component.get("SUMMARY"))
         location = _text(component.get("LOCATION")) or None
         description = _text(component.get("DESCRIPTION")) or None
+        if description is not None and reads_html(self.config):  # Google Calendar writes HTML
+            description = html_to_text(description) or None
         if not matches(self.config.match, title, location, description):
             return None
         uid = _text(component.get("UID"))
@@ -290,4 +293,4 @@ PRIVATE = Key(
     choices=PRIVATE_MODES,
     bad_choice="bad_private",
 )
-KIND = Kind("ics", ("iCalendar", "iCalendar"), IcsSource, keys=(PRIVATE,))
+KIND = Kind("ics", ("iCalendar", "iCalendar"), IcsSource, keys=(PRIVATE, BODY_FORMAT))
