@@ -345,6 +345,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "skip.end_before_start": "終わりが始まりより前です。日付・時刻を確かめてください。",
         "skip.unreadable": "読めませんでした（{detail}）。",
         "skip.empty_file": "ファイルが空です。1行目に件名を書いてください。",
+        "skip.no_column": (
+            "見出しの行に「{field}」の列がないため、どの行もその項目なしで表示しています。"
+            "設定の fields の列名と、ファイルの見出しを見比べてください。"
+        ),
         "skip.no_dtstart": "予定の開始日時（DTSTART）がないか、二つあります。",
         "skip.file_too_large": "お知らせには大きすぎるファイルです（1 MB まで）。",
         "skip.not_a_file": "ふつうのファイルではない（リンクなど）ため読みません。",
@@ -649,6 +653,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "skip.end_before_start": "the end is before the start; check the dates and times.",
         "skip.unreadable": "could not be read ({detail}).",
         "skip.empty_file": "the file is empty; write the title on its first line.",
+        "skip.no_column": (
+            'the header has no "{field}" column, so every row is shown without it; compare the '
+            "config's fields with the file's header."
+        ),
         "skip.no_dtstart": "the event has no start (DTSTART), or two.",
         "skip.file_too_large": "too large for a notice (1 MB at most).",
         "skip.not_a_file": "not a plain file (a link or the like), so not read.",

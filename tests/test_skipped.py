@@ -14,6 +14,7 @@ from signage.cache import ItemCache
 from signage.cli import main
 from signage.clock import FixedClock
 from signage.config import check_text, load_config
+from signage.heartbeat import summary
 from signage.model import Notice, Skip
 from signage.network import new_client
 from signage.supervisor import Supervisor
@@ -177,6 +178,8 @@ def test_the_heartbeat_counts_and_masks(tmp_path: Path, httpserver: HTTPServer) 
     ]
     assert "あした" not in json.dumps(status, ensure_ascii=False)  # no feed text leaves
     assert status["healthy"] is True
+    # a monitor's one line (Uptime Kuma's msg) says so too, by source id only
+    assert summary(status).endswith(": OK (skipped rows: board 2)")
 
 
 def test_the_disk_copy_keeps_the_skipped_rows(tmp_path: Path) -> None:
@@ -226,3 +229,16 @@ def test_calendar_events_that_cannot_be_read_are_listed(
         }
     ]
     assert [e["title"] for e in data["days"][0]["events"]] == ["職員会議"]
+
+
+def test_a_column_the_header_lacks_is_noted_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = school(tmp_path)
+    (tmp_path / "board.csv").write_text("件名,重要度\n運動会の準備,重要\n", encoding="utf-8")
+    data = json.loads(agenda(path, capsys, "--json"))
+    (board,) = data["sources"]
+    assert board["skipped"] == []
+    assert [w["where"] for w in board["warnings"]] == ["header", "header"]
+    assert board["warnings"][0]["reason"].startswith("見出しの行に「本文」の列がないため")
+    assert "掲載日" in board["warnings"][1]["reason"]

@@ -50,7 +50,7 @@ class CsvSource(Source):
         self._check_header(mapper, columns, header, warnings)
         today = now.astimezone(self.tz).date()
         items: list[Item] = []
-        skipped: list[Skip] = []
+        skipped = list(self._missing_columns(columns))
         rows = 0  # beyond what the screen can show
         line = reader.line_num
         while True:
@@ -127,6 +127,16 @@ class CsvSource(Source):
         for name, column in self.config.fields.items():
             if name in ROLE_FIELDS.get(role, ()) and _column(column) not in present:
                 warnings.append(f"no column {_described(column, name)} in the header")
+
+    def _missing_columns(self, columns: list[str]) -> list[Skip]:
+        """The columns `fields` names that the header lacks: every row is shown without them
+        (a body left empty), so the admin hears of it once, as "header"."""
+        present, role = set(columns), self.config.role
+        return [
+            Skip("header", "skip.no_column", (("field", column),), kept=True)
+            for name, column in self.config.fields.items()
+            if name in ROLE_FIELDS.get(role, ()) and _column(column) not in present
+        ]
 
 
 def _column(name: str) -> str:
