@@ -29,6 +29,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "toml_fullwidth_equals": "全角の「＝」を半角の「=」に直してください。",
         "toml_fullwidth_space": "キーの後ろの全角スペースを半角スペースに直してください。",
         "toml_curly_quotes": '「“ ”」は使えません。半角の " で囲んでください。',
+        "toml_duplicate_key": (
+            "「{key}」がこの表に二度書かれています。どちらか一方を消してください。"
+        ),
+        "toml_duplicate_table": "{table} が二度あります。一つにまとめてください。",
         "config_invalid": "設定ファイル {file} に誤りが {count} 件あります:",
         # `signage check`: its verdict, a warning's label, `--fetch`.
         "check_ok": "問題ありません",
@@ -378,6 +382,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "toml_fullwidth_equals": ' Write the full-width "＝" as "=".',
         "toml_fullwidth_space": " Write the full-width space after the key as a normal space.",
         "toml_curly_quotes": ' Curly quotes “ ” do not work; use straight double quotes ".',
+        "toml_duplicate_key": ' "{key}" is written twice in this table; delete one of them.',
+        "toml_duplicate_table": " {table} appears twice; merge them into one.",
         "config_invalid": "{count} problem(s) in config file {file}:",
         # `signage check`: its verdict, a warning's label, `--fetch`.
         "check_ok": "No problems found",

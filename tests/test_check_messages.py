@@ -64,6 +64,8 @@ def test_warnings_are_labelled_and_counted_apart_from_errors(tmp_path: Path, cap
         ("[school]\nname = みらい小", 2, '文字は半角の " で囲みます: name = "みらい小"。'),
         ("[school]\nname = “みらい小”", 2, "「“ ”」は使えません。"),
         ('[school]\nname　= "みらい小"', 2, "キーの後ろの全角スペースを半角スペースに直して"),
+        ('[school]\nname = "a"\nname = "b"', 3, "「name」がこの表に二度書かれています。"),
+        ('[school]\nname = "a"\n[school]\ntimezone = "Asia/Tokyo"', 3, "[school] が二度あります。"),
     ],
 )
 def test_toml_mistakes_are_named_with_their_fix(

@@ -52,14 +52,24 @@ def describe(source: str, error: str, lang: str) -> tuple[int, int, str]:
         if opened is not None:
             line, column = opened, 1
     written = lines[line - 1] if 0 < line <= len(lines) else ""
-    hint = _hint(written, lines, line, lang)
+    hint = _duplicate(detail, written, lang) or _hint(written, lang)
     if lang == "ja":
         detail = next((ja for en, ja in _DETAILS_JA if detail.startswith(en)), detail)
     message = text(lang, "toml_syntax", column=column, detail=detail)
     return line, column, message + (hint or text(lang, "toml_look_for"))
 
 
-def _hint(written: str, lines: list[str], line: int, lang: str) -> str:
+def _duplicate(detail: str, written: str, lang: str) -> str:
+    """A key or a [table] written twice: which one, and what to do."""
+    if detail.startswith("Cannot overwrite a value"):
+        key = written.split("=", 1)[0].strip()
+        return text(lang, "toml_duplicate_key", key=key) if key else ""
+    if detail.startswith("Cannot declare"):
+        return text(lang, "toml_duplicate_table", table=written.strip())
+    return ""
+
+
+def _hint(written: str, lang: str) -> str:
     """The fix for a common mistake on this line, or ""."""
     if "＝" in written:
         return text(lang, "toml_fullwidth_equals")
