@@ -242,3 +242,29 @@ def test_a_column_the_header_lacks_is_noted_once(
     assert [w["where"] for w in board["warnings"]] == ["header", "header"]
     assert board["warnings"][0]["reason"].startswith("見出しの行に「本文」の列がないため")
     assert "掲載日" in board["warnings"][1]["reason"]
+
+
+def test_the_mark_changes_only_the_status_line(tmp_path: Path) -> None:
+    """The rest of the screen is the same pixels with or without skipped rows."""
+    from dataclasses import replace
+
+    from signage.presenter import Frame
+    from signage.ui.render import render_image
+
+    config = load_config(school(tmp_path))
+    trial = try_source(config.sources[0], config, now=NOW)
+    from signage.model import Snapshot
+
+    marked = build_view(config, [Snapshot("board", trial.items, NOW, skipped=trial.skipped)], NOW)
+    plain = replace(marked, skipped="")
+    frame = Frame("notices", 0.0, ["notices"], frozenset(marked.available()))
+    with_mark = render_image(marked, frame, 1920, 1080)
+    without = render_image(plain, frame, 1920, 1080)
+    rows = {
+        y
+        for y in range(1080)
+        for x in range(0, 1920, 2)
+        if with_mark.pixel(x, y) != without.pixel(x, y)
+    }
+    assert rows, "the mark is drawn"
+    assert max(rows) < 150  # in the header (its top 150 px at 1080p) beside the status, only
