@@ -40,7 +40,8 @@ class Store:
         old = self._snapshots[source_id]
         new = Snapshot(source_id, items, at, warnings=warnings, skipped=skipped)
         self._snapshots[source_id] = new
-        if old.items != items or old.error is not None or old.warnings != warnings:
+        changed = old.items != items or old.warnings != warnings or old.skipped != skipped
+        if changed or old.error is not None:  # the skipped mark is on screen too
             self._notify(source_id)
         elif _new_minute(old.fetched_at, at):
             self._notify(source_id)  # only the freshness note changed

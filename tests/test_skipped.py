@@ -268,3 +268,16 @@ def test_the_mark_changes_only_the_status_line(tmp_path: Path) -> None:
     }
     assert rows, "the mark is drawn"
     assert max(rows) < 150  # in the header (its top 150 px at 1080p) beside the status, only
+
+
+def test_a_fixed_row_clears_the_mark_at_once() -> None:
+    """Only the skipped rows changed (the row was fixed but is not live yet): the screen hears."""
+    from signage.store import Store
+
+    store = Store(["board"])
+    heard: list[str] = []
+    store.subscribe(heard.append)
+    skipped = (Skip("line 4", "skip.missing", (("field", "件名"),)),)
+    store.succeeded("board", (), (), NOW, skipped)
+    store.succeeded("board", (), (), NOW, ())
+    assert heard == ["board", "board"] and store.get("board").skipped == ()
