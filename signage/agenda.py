@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from signage import skips
 from signage.match import matches as matches  # the filter lives where sources may import it
 from signage.messages import screen
 from signage.model import (
@@ -342,10 +343,12 @@ def agenda_json(
     days: int,
     kinds: Mapping[str, str] | None = None,
     bells: Callable[[date], tuple[dict[str, Any] | None, str | None]] | None = None,
+    lang: str = "ja",
 ) -> dict[str, Any]:
     """One JSON object: `days` days from `first_day`, the live notices, the weather (`kinds`:
-    each source's kind), the sources' state. `bells` gives a day's `bell` and `off`
-    (signage.bell: this module knows no schedules)."""
+    each source's kind), the sources' state (with every row a source skipped, and why, in
+    `lang`). `bells` gives a day's `bell` and `off` (signage.bell: this module knows no
+    schedules)."""
     by_role: dict[str, list[Item]] = {}
     for snap in snapshots:
         by_role.setdefault(roles[snap.source], []).extend(snap.items)
@@ -398,6 +401,8 @@ def agenda_json(
                 "ok": snap.ok,
                 "fetched_at": iso(snap.fetched_at),
                 "error": snap.error,
+                "skipped": skips.as_json(skips.left_out(snap.skipped), lang),
+                "warnings": skips.as_json(skips.kept(snap.skipped), lang),
             }
             for snap in snapshots
         ],
@@ -446,4 +451,8 @@ def as_text(data: dict[str, Any]) -> str:
     for source in data["sources"]:
         state = "ok" if source["ok"] else f"error: {source['error']}"
         lines.append(f"# {source['id']}: {state}")
+        for key, label in (("skipped", "agenda.skipped"), ("warnings", "agenda.kept")):
+            if source.get(key):
+                lines.append(f"#   {screen(label, count=len(source[key]))}")
+                lines.extend(f"#     {s['where']}: {s['reason']}" for s in source[key])
     return "\n".join(lines)

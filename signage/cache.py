@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from signage import itemcodec
 from signage.files import read_regular
-from signage.model import Item, Snapshot
+from signage.model import Item, Skip, Snapshot
 
 if TYPE_CHECKING:
     from zoneinfo import ZoneInfo
@@ -197,10 +197,11 @@ class ItemCache(_PrivateFiles):
             if not isinstance(listed, list):
                 raise itemcodec.CodecError("items are not a list")
             items = tuple(itemcodec.decode(entry) for entry in listed)
+            skipped = _skips(copy.get("skipped", []))  # absent from copies written before it
         except (UnicodeDecodeError, ValueError, RecursionError) as exc:  # CodecError included
             log.warning("%s: the cached copy is damaged (%s); ignoring it", source_id, exc)
             return None
-        return Snapshot(source_id, items, fetched_at, warnings=tuple(warnings))
+        return Snapshot(source_id, items, fetched_at, warnings=tuple(warnings), skipped=skipped)
 
     def save(
         self,
@@ -209,6 +210,7 @@ class ItemCache(_PrivateFiles):
         items: tuple[Item, ...],
         warnings: tuple[str, ...],
         fetched_at: datetime,
+        skipped: tuple[Skip, ...] = (),
     ) -> None:
         """Write atomically; never raises (a cache that cannot be written is logged)."""
         try:
@@ -219,6 +221,10 @@ class ItemCache(_PrivateFiles):
                 "key": key,
                 "fetched_at": itemcodec.encode_when(fetched_at),
                 "warnings": list(warnings),
+                "skipped": [
+                    {"where": s.where, "reason": s.reason, "details": s.details, "kept": s.kept}
+                    for s in skipped
+                ],
                 "items": [itemcodec.encode(item) for item in items],
             }
             data = json.dumps(copy, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
@@ -251,3 +257,28 @@ def copy_key(config: SourceConfig, tz: ZoneInfo) -> str:
     config = dataclasses.replace(config, auth=None, refresh_minutes=0.0, verify=True)
     text = f"{config!r} {tz.key}"
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _skips(listed: object) -> tuple[Skip, ...]:
+    """The skipped records of a copy, exactly as written, or CodecError."""
+    if not isinstance(listed, list):
+        raise itemcodec.CodecError("skipped is not a list")
+    out: list[Skip] = []
+    for entry in listed:
+        if not isinstance(entry, dict):
+            raise itemcodec.CodecError("a skipped record is not an object")
+        where, reason, details = entry.get("where"), entry.get("reason"), entry.get("details")
+        pairs = details if isinstance(details, list) else None
+        if (
+            not isinstance(where, str)
+            or not isinstance(reason, str)
+            or pairs is None
+            or not all(
+                isinstance(p, list) and len(p) == 2 and all(isinstance(v, str) for v in p)
+                for p in pairs
+            )
+            or not isinstance(entry.get("kept"), bool)
+        ):
+            raise itemcodec.CodecError("a skipped record is not where, reason, details, kept")
+        out.append(Skip(where, reason, tuple((k, v) for k, v in pairs), entry["kept"]))
+    return tuple(out)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from signage import __version__
 
 if TYPE_CHECKING:
+    from signage.boot import Problem
     from signage.clock import Clock
     from signage.config import Config
     from signage.loaded import Loaded
@@ -64,6 +65,11 @@ def build_parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="validate config files")
     check.add_argument("files", nargs="+", type=config_location)
     check.add_argument("--lang", choices=("ja", "en"), help="message language (default ja)")
+    check.add_argument(
+        "--fetch",
+        action="store_true",
+        help="also fetch every source once and list the rows it would skip",
+    )
 
     agenda = sub.add_parser("agenda", help="print the agenda")
     source_args(agenda)
@@ -100,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
     logs.setup(logging.INFO if args.verbose or kiosk else logging.WARNING, to_file=kiosk)
     try:
         if args.command == "check":
-            return cmd_check(args.files, args.lang)
+            return cmd_check(args.files, args.lang, args.fetch)
         if args.command == "schema":
             return cmd_schema(args.out)
         if args.command == "run":
@@ -116,10 +122,14 @@ def main(argv: list[str] | None = None) -> int:
         return USAGE_ERROR
 
 
-def cmd_check(files: list[Path | str], lang: str | None) -> int:
-    from signage.config import check_file
+def cmd_check(files: list[Path | str], lang: str | None, fetch: bool = False) -> int:
+    """Every problem of each file, warnings labelled and counted apart; then one verdict
+    line. Exit 2 when a file has an error (the kiosk would refuse it), else 0."""
+    from signage.config import check_file, message_language
     from signage.config.paths import is_layered
+    from signage.messages import text
 
+    language = message_language(lang)
     status = 0
     for path in files:
         if is_layered(path):  # fetches the layers (or uses the saved copies)
@@ -129,11 +139,47 @@ def cmd_check(files: list[Path | str], lang: str | None) -> int:
         else:
             assert isinstance(path, Path)
             _, issues = check_file(path, lang)
+        label = text(language, "warning_label")
         for issue in issues:
-            print(issue.format())
-        if issues:
+            if issue.severity == "warning":
+                print(f"{issue.file}:{issue.line}: {issue.key}: {label}: {issue.message}")
+            else:
+                print(issue.format())
+        errors = sum(issue.severity != "warning" for issue in issues)
+        warnings = len(issues) - errors
+        if errors:
+            verdict = text(language, "check_counts", errors=errors, warnings=warnings)
             status = USAGE_ERROR
+        elif warnings:
+            verdict = text(language, "check_warnings_only", warnings=warnings)
+        else:
+            verdict = text(language, "check_ok")
+        print(f"{path}: {verdict}")
+        if fetch and not errors:
+            fetch_report(path, language)
     return status
+
+
+def fetch_report(path: Path | str, lang: str) -> None:
+    """`check --fetch`: every source fetched once, what it gave and every row it skipped."""
+    from signage import skips
+    from signage.messages import text
+    from signage.trial import try_all
+
+    loaded = load(argparse.Namespace(config=path, demo=False, command="check"), date.today())
+    for trial in try_all(loaded.config):
+        if trial.error is not None:
+            print(f"  {trial.source}: {text(lang, 'fetch_failed', error=trial.error)}")
+            continue
+        print(f"  {trial.source}: {text(lang, 'fetch_ok', count=len(trial.items))}")
+        for key, chosen in (
+            ("fetch_skipped", skips.left_out(trial.skipped)),
+            ("fetch_kept", skips.kept(trial.skipped)),
+        ):
+            if chosen:
+                print(f"    {text(lang, key, count=len(chosen))}")
+                for skip in chosen:
+                    print(f"      {skip.where}: {skips.reason(skip, lang)}")
 
 
 def load(args: argparse.Namespace, today: date) -> Loaded:
@@ -230,12 +276,51 @@ def cmd_run(args: argparse.Namespace) -> int:
     from signage.ui.app import run_kiosk
 
     clock = SystemClock()
+    loaded = loaded_or_wait(args, clock)
+    if loaded is None:
+        return 0  # quit (Ctrl+Q) while the config was broken
     try:
-        kiosk = Kiosk(load(args, demo_today(clock)), clock, args.screen)
+        kiosk = Kiosk(loaded, clock, args.screen)
     except AlreadyRunning as exc:
         print(f"signage: {exc}", file=sys.stderr)
         return USAGE_ERROR
     return run_kiosk(kiosk, args.windowed)
+
+
+def loaded_or_wait(args: argparse.Namespace, clock: Clock) -> Loaded | None:
+    """The config to run with. Broken or missing at boot, the monitor says what is wrong and
+    where until the file is fixed (signage.boot), rather than the kiosk exiting to the
+    desktop; None when the person quits meanwhile."""
+    import logging
+
+    from signage.boot import POLL_SECONDS, Waiter, problem_of
+    from signage.config import find_config
+    from signage.errors import ConfigError
+
+    try:
+        return load(args, demo_today(clock))
+    except ConfigError as error:
+        path = args.config if args.config is not None else find_config()
+        if path is None:
+            raise
+        logging.getLogger(__name__).error("config not usable, waiting for a fix: %s", error)
+        waiter = Waiter(path, lambda: load(args, demo_today(clock)), problem_of(path, error))
+        found: list[Loaded] = []
+
+        def poll() -> Problem | None:
+            loaded = waiter.poll()
+            if loaded is None:
+                return waiter.problem
+            found.append(loaded)
+            return None
+
+        from signage.ui.app import show_broken_config
+
+        screen = max(args.screen, 0)
+        if not show_broken_config(waiter.problem, poll, POLL_SECONDS, screen, args.windowed):
+            return None
+        logging.getLogger(__name__).info("config fixed: starting")
+        return found[0]
 
 
 def fetched(loaded: Loaded, clock: Clock) -> Runtime:
@@ -339,6 +424,7 @@ def cmd_agenda(args: argparse.Namespace) -> int:
         days=args.days,
         kinds={source.id: source.kind for source in config.sources},
         bells=bell_and_off,
+        lang=config.display.language,
     )
     if args.json:
         import json

@@ -35,6 +35,9 @@ def summary(status: Mapping[str, Any]) -> str:
     if stale:
         problems.append("stale: " + ", ".join(stale))
     text = "; ".join(problems) if problems else "OK"
+    skipped = [f"{s['id']} {s['skipped']}" for s in status.get("sources", ()) if s.get("skipped")]
+    if skipped:  # rows a source could not read: not unhealthy, but someone should fix the feed
+        text += " (skipped rows: " + ", ".join(skipped) + ")"
     text = f"{status.get('kiosk', '')} {status.get('version', '')}: {text}".strip(" :")
     return text if len(text) <= MSG_LIMIT else text[: MSG_LIMIT - 1] + "…"
 

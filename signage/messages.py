@@ -18,11 +18,31 @@ MESSAGES: dict[str, dict[str, str]] = {
             "文字コードが UTF-8 ではありません。UTF-8 で保存し直してください"
             "（メモ帳なら「名前を付けて保存」で文字コードに UTF-8 を選びます）。"
         ),
-        "toml_syntax": (
-            "TOML の書き方に誤りがあります（{column}文字目: {detail}）。"
+        "toml_syntax": "TOML の書き方に誤りがあります（{column}文字目: {detail}）。",
+        "toml_look_for": (
             "引用符・かっこの閉じ忘れや「=」の抜け、同じキーの二度書きがないか見てください。"
         ),
+        "toml_unquoted_time": '時刻は引用符で囲みます: {key} = "{value}"。',
+        "toml_unquoted_date": '日付は引用符で囲みます: {key} = "{value}"。',
+        "toml_unquoted_text": '文字は半角の " で囲みます: {key} = "{value}"。',
+        "toml_missing_quote": 'この行の " が閉じていません。文字の終わりにも " を書いてください。',
+        "toml_fullwidth_equals": "全角の「＝」を半角の「=」に直してください。",
+        "toml_fullwidth_space": "キーの後ろの全角スペースを半角スペースに直してください。",
+        "toml_curly_quotes": '「“ ”」は使えません。半角の " で囲んでください。',
+        "toml_duplicate_key": (
+            "「{key}」がこの表に二度書かれています。どちらか一方を消してください。"
+        ),
+        "toml_duplicate_table": "{table} が二度あります。一つにまとめてください。",
         "config_invalid": "設定ファイル {file} に誤りが {count} 件あります:",
+        # `signage check`: its verdict, a warning's label, `--fetch`.
+        "check_ok": "問題ありません",
+        "check_counts": "誤り {errors}件、警告 {warnings}件",
+        "check_warnings_only": "警告 {warnings}件（このままでも表示はできます）",
+        "warning_label": "警告",
+        "fetch_ok": "取得できました（{count}件）",
+        "fetch_failed": "取得できません: {error}",
+        "fetch_skipped": "読めず表示しない行 {count}件",
+        "fetch_kept": "表示したが書き方に注意 {count}件",
         # Keys and types.
         "unknown_key": "不明なキー「{key}」です。ここで使えるのは {known} です。",
         "key_in_wrong_place": (
@@ -52,6 +72,10 @@ MESSAGES: dict[str, dict[str, str]] = {
             "（neutral は件名を伏せて表示、hide は表示しない）。"
         ),
         "bad_language": "「{value}」は使えません。使えるのは {known} です。",
+        "bad_body_format": (
+            "「{value}」は使えません。使えるのは {known} です"
+            "（text は書かれたまま、html は HTML として読んで文字だけを表示）。"
+        ),
         "bad_heartbeat_format": (
             "「{value}」は使えません。使えるのは {known} です"
             "（json は状態を送信、uptime-kuma と healthchecks は監視サービスへの通知）。"
@@ -333,6 +357,38 @@ MESSAGES: dict[str, dict[str, str]] = {
             "認証情報は https:// の URL にしか送りません。http:// では途中で読み取られる"
             "おそれがあるため、この情報源は取得しません。https:// の URL にしてください。"
         ),
+        # A row, item, file or event a source skipped (signage.skips): `where` says which.
+        "skip.missing": "「{field}」が空です。書き足すと表示されます。",
+        "skip.missing_title": "件名（「{field}」）も人の名前もありません。書き足すと表示されます。",
+        "skip.not_a_date": (
+            "「{field}」の「{value}」を日付・時刻として読めません。"
+            "2026-12-10、令和8年12月10日、12/10 9:00 のように書いてください。"
+        ),
+        "skip.time_without_date": (
+            "「{field}」が時刻「{value}」だけで、日付がありません。日付の列も書いてください。"
+        ),
+        "skip.not_text": "「{field}」が文字ではありません（表や一覧になっています）。",
+        "skip.unknown_word": (
+            "「{field}」の「{value}」が分かりません。設定の values.{name} で"
+            "どの値にあたるかを書いてください。"
+        ),
+        "skip.priority_kept": (
+            "「{field}」の「{value}」が分からないため、「通常」として表示しています。"
+            "至急・重要・通常のどれかにするか、設定の values.priority で対応を書いてください。"
+        ),
+        "skip.end_before_start": "終わりが始まりより前です。日付・時刻を確かめてください。",
+        "skip.unreadable": "読めませんでした（{detail}）。",
+        "skip.empty_file": "ファイルが空です。1行目に件名を書いてください。",
+        "skip.no_column": (
+            "見出しの行に「{field}」の列がないため、どの行もその項目なしで表示しています。"
+            "設定の fields の列名と、ファイルの見出しを見比べてください。"
+        ),
+        "skip.no_dtstart": "予定の開始日時（DTSTART）がないか、二つあります。",
+        "skip.file_too_large": "お知らせには大きすぎるファイルです（1 MB まで）。",
+        "skip.not_a_file": "ふつうのファイルではない（リンクなど）ため読みません。",
+        "skip.file_unreadable": (
+            "ファイルを開けません。ほかのプログラムで開いたままなら閉じてください。"
+        ),
         "auth_file_missing": (
             "秘密の値のファイル {path} が見つかりません。ファイルができるまで、"
             "この情報源は「取得できない」と表示されます"
@@ -345,11 +401,29 @@ MESSAGES: dict[str, dict[str, str]] = {
         "not_utf8": (
             'the file is not UTF-8; save it again as UTF-8 (in Notepad: "Save as", encoding UTF-8).'
         ),
-        "toml_syntax": (
-            "TOML syntax error (column {column}: {detail}). Look for an unclosed quote or "
-            'bracket, a missing "=", or a key written twice.'
+        "toml_syntax": "TOML syntax error (column {column}: {detail}).",
+        "toml_look_for": (
+            ' Look for an unclosed quote or bracket, a missing "=", or a key written twice.'
         ),
+        "toml_unquoted_time": ' A time goes in quotes: {key} = "{value}".',
+        "toml_unquoted_date": ' A date goes in quotes: {key} = "{value}".',
+        "toml_unquoted_text": ' Text goes in double quotes: {key} = "{value}".',
+        "toml_missing_quote": ' A " on this line is not closed; end the text with " too.',
+        "toml_fullwidth_equals": ' Write the full-width "＝" as "=".',
+        "toml_fullwidth_space": " Write the full-width space after the key as a normal space.",
+        "toml_curly_quotes": ' Curly quotes “ ” do not work; use straight double quotes ".',
+        "toml_duplicate_key": ' "{key}" is written twice in this table; delete one of them.',
+        "toml_duplicate_table": " {table} appears twice; merge them into one.",
         "config_invalid": "{count} problem(s) in config file {file}:",
+        # `signage check`: its verdict, a warning's label, `--fetch`.
+        "check_ok": "No problems found",
+        "check_counts": "{errors} error(s), {warnings} warning(s)",
+        "check_warnings_only": "{warnings} warning(s) (the screen works as it is)",
+        "warning_label": "warning",
+        "fetch_ok": "fetched ({count} items)",
+        "fetch_failed": "cannot fetch: {error}",
+        "fetch_skipped": "{count} row(s) skipped",
+        "fetch_kept": "{count} row(s) shown, not as written",
         "unknown_key": 'unknown key "{key}"; keys allowed here: {known}.',
         "key_in_wrong_place": (
             '"{key}" belongs under [{section}]; move it below the [{section}] line.'
@@ -377,6 +451,10 @@ MESSAGES: dict[str, dict[str, str]] = {
             "(neutral shows a private event without its title, hide leaves it out)."
         ),
         "bad_language": '"{value}" is not allowed; use one of {known}.',
+        "bad_body_format": (
+            '"{value}" is not allowed; use one of {known} (text: shown as written; html: read '
+            "as HTML, only its text shown)."
+        ),
         "bad_heartbeat_format": (
             '"{value}" is not allowed; use one of {known} '
             "(json posts the status; uptime-kuma and healthchecks ping a monitor)."
@@ -616,6 +694,37 @@ MESSAGES: dict[str, dict[str, str]] = {
             "credentials are only sent to https:// URLs: anyone on the network can read them "
             "over http://, so this is not fetched. Use an https:// URL."
         ),
+        # A row, item, file or event a source skipped (signage.skips): `where` says which.
+        "skip.missing": '"{field}" is empty; fill it in to show the row.',
+        "skip.missing_title": 'no title ("{field}") and no person; fill one in to show the row.',
+        "skip.not_a_date": (
+            '"{field}": "{value}" is not a date or time; write it as 2026-12-10, '
+            "令和8年12月10日 or 12/10 9:00."
+        ),
+        "skip.time_without_date": (
+            '"{field}" is only a time ("{value}"), with no date; fill in the date column too.'
+        ),
+        "skip.not_text": '"{field}" is not text (it is a table or a list).',
+        "skip.unknown_word": (
+            '"{field}": "{value}" is not a known word; map it in the config\'s values.{name}.'
+        ),
+        "skip.priority_kept": (
+            '"{field}": "{value}" is not a known priority, so the notice is shown as normal; '
+            "write 至急, 重要 or 通常, or map it in the config's values.priority."
+        ),
+        "skip.end_before_start": "the end is before the start; check the dates and times.",
+        "skip.unreadable": "could not be read ({detail}).",
+        "skip.empty_file": "the file is empty; write the title on its first line.",
+        "skip.no_column": (
+            'the header has no "{field}" column, so every row is shown without it; compare the '
+            "config's fields with the file's header."
+        ),
+        "skip.no_dtstart": "the event has no start (DTSTART), or two.",
+        "skip.file_too_large": "too large for a notice (1 MB at most).",
+        "skip.not_a_file": "not a plain file (a link or the like), so not read.",
+        "skip.file_unreadable": (
+            "the file cannot be opened; if another program has it open, close it there."
+        ),
         "auth_file_missing": (
             "secret file {path} not found. Until it exists this source shows as failing "
             "(a relative path starts at the config file's folder)."
@@ -672,12 +781,21 @@ SCREEN: dict[str, str] = {
     "not_fetched": "{source} 未取得{more}",
     "not_updated_since": "{source} {time} から未更新{more}",
     "more_sources": " ほか{count}件",
+    "skipped": "{counts}読めず",  # beside the status line: rows a source could not read
+    "skipped_count": "{what} {count}件",
     # Notes on top: which config the screen shows.
     "demo": "デモ表示中",
     "demo_place_config": "デモ表示中：学校の設定ファイルを {path} に置いてください",
     "config_error": "設定ファイルに誤りがあります（{where}）。前の設定で表示中",
     "error_at_line": "{line}行目 {key}",
     "error_at_file_line": "{file} {line}行目 {key}",
+    # A config broken or missing at boot: full screen until the file is fixed.
+    "boot_broken": "設定ファイルに誤りが {count} 件あるため、表示を始められません",
+    "boot_missing": "設定ファイルが見つからないため、表示を始められません",
+    "boot_line": "{line}行目 {key}",
+    "boot_hint": "ファイルを直して保存すると、数秒で自動的に表示を始めます。",
+    "boot_hint_missing": "この場所に設定ファイルを置くと、数秒で自動的に表示を始めます。",
+    "boot_file": "設定ファイル: {file}",
     "central_note": "{problem}（{shown}）",
     "central_unreachable": "教育委員会の設定を取得できません",
     "central_invalid": "教育委員会の新しい設定に誤りがあります",
@@ -751,6 +869,8 @@ SCREEN: dict[str, str] = {
     # `signage render`'s notes on stderr.
     "render.dark": "{at} は画面が暗い時間です（{why}）。モニターと同じ暗い画面を書きました",
     "render.pages_cut": "{panel}は {pages} ページあります。最初の {count} ページを書きました",
+    "agenda.skipped": "読めず表示していない行 {count}件:",
+    "agenda.kept": "表示したが書き方に注意 {count}件:",
 }
 
 

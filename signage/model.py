@@ -167,6 +167,27 @@ Item = Event | Notice | Absence | WeatherWarning | HeatIndex
 
 
 @dataclass(frozen=True)
+class Skip:
+    """A row, item, file or event a source could not use (or used only in part), and why.
+
+    Language-neutral, so that one record serves `agenda --json`, the heartbeat and the screen
+    in the configured language (signage.skips): `reason` names a text of signage.messages
+    (`skip.*`), `details` fill its placeholders. `where` is "line 7" (csv), "item 3" (json),
+    "file 給食.txt" (folder) or "event 2" (ics). `kept`: the row is shown anyway, not as
+    written (an unknown priority read as normal)."""
+
+    where: str
+    reason: str
+    details: tuple[tuple[str, str], ...] = ()
+    kept: bool = False
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "where", clean_text(self.where))
+        if any(clean_text(v) != v for _, v in self.details):
+            object.__setattr__(self, "details", tuple((k, clean_text(v)) for k, v in self.details))
+
+
+@dataclass(frozen=True)
 class Snapshot:
     """The last good data of one source, and how its latest refresh went."""
 
@@ -175,6 +196,7 @@ class Snapshot:
     fetched_at: datetime | None = None  # time of the last *successful* refresh
     error: str | None = None  # set while the latest refresh failed
     warnings: tuple[str, ...] = field(default=())
+    skipped: tuple[Skip, ...] = field(default=())  # of the last successful refresh
 
     def __post_init__(self) -> None:
         # A refresh's error and warnings quote the feed (a bad value, a title) on the way to

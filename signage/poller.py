@@ -66,7 +66,9 @@ class Poller:
         copy = await asyncio.to_thread(self.cache.load, self.source.id, self.key)
         if copy is None or copy.fetched_at is None:
             return False
-        self.store.succeeded(self.source.id, copy.items, copy.warnings, copy.fetched_at)
+        self.store.succeeded(
+            self.source.id, copy.items, copy.warnings, copy.fetched_at, copy.skipped
+        )
         log.info("%s: showing the copy fetched at %s", self.source.id, copy.fetched_at.isoformat())
         return True
 
@@ -107,12 +109,18 @@ class Poller:
             self.source.forget_validators()
             raise
         self._raw, self._parsed_for = raw, self.clock.now().astimezone(self.source.tz).date()
-        self.store.succeeded(self.source.id, parsed.items, parsed.warnings, at)
+        self.store.succeeded(self.source.id, parsed.items, parsed.warnings, at, parsed.skipped)
         for warning in parsed.warnings:
             log.warning("%s: %s", self.source.id, warning)
         if save and self.cache is not None:
             await asyncio.to_thread(
-                self.cache.save, self.source.id, self.key, parsed.items, parsed.warnings, at
+                self.cache.save,
+                self.source.id,
+                self.key,
+                parsed.items,
+                parsed.warnings,
+                at,
+                parsed.skipped,
             )
 
     def _failed(self, reason: str, exc: Exception) -> None:

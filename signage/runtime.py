@@ -41,7 +41,8 @@ class Restored:
             for sc in config.sources:
                 copy = cache.load(sc.id, copy_key(sc, tz))
                 if copy is not None and copy.fetched_at is not None:
-                    store.succeeded(sc.id, copy.items, copy.warnings, copy.fetched_at)
+                    at = copy.fetched_at
+                    store.succeeded(sc.id, copy.items, copy.warnings, at, copy.skipped)
         return cls(config, clock, store)
 
     @property

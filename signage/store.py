@@ -6,7 +6,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import datetime
 
-from signage.model import Item, Snapshot
+from signage.model import Item, Skip, Snapshot
 
 Listener = Callable[[str], None]
 
@@ -30,12 +30,18 @@ class Store:
         self._snapshots[snapshot.source] = snapshot
 
     def succeeded(
-        self, source_id: str, items: tuple[Item, ...], warnings: tuple[str, ...], at: datetime
+        self,
+        source_id: str,
+        items: tuple[Item, ...],
+        warnings: tuple[str, ...],
+        at: datetime,
+        skipped: tuple[Skip, ...] = (),
     ) -> None:
         old = self._snapshots[source_id]
-        new = Snapshot(source=source_id, items=items, fetched_at=at, warnings=warnings)
+        new = Snapshot(source_id, items, at, warnings=warnings, skipped=skipped)
         self._snapshots[source_id] = new
-        if old.items != items or old.error is not None or old.warnings != warnings:
+        changed = old.items != items or old.warnings != warnings or old.skipped != skipped
+        if changed or old.error is not None:  # the skipped mark is on screen too
             self._notify(source_id)
         elif _new_minute(old.fetched_at, at):
             self._notify(source_id)  # only the freshness note changed

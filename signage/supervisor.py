@@ -19,7 +19,7 @@ from typing import Any
 
 import httpx
 
-from signage import __version__, central
+from signage import __version__, central, skips
 from signage import heartbeat as heartbeat_wire
 from signage.clock import Clock
 from signage.config import Config, Issue, check_file
@@ -243,6 +243,7 @@ class Supervisor:
                     "fetched_at": _iso(fetched),
                     "error": snapshot.error,
                     "items": len(snapshot.items),
+                    **skips.heartbeat(snapshot.skipped, config.display.language),
                 }
             )
         heartbeat = config.heartbeat

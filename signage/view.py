@@ -98,6 +98,8 @@ class View:
         """A timed event under way now (an all-day one is not singled out)."""
         return in_progress(event, self.now)
 
+    skipped: str = ""  # beside the status line: 「連絡事項 1件読めず」 ("" when none was)
+
     def available(self) -> set[str]:
         """Panel kinds with something to show; today always, so the screen is never blank."""
         return {kind.name for kind in PANELS if kind.shows(self)}
@@ -148,6 +150,7 @@ def build_view(
         weather=weather,
         off=day.off,
         next_day_bell=title(following) if following and following != config.bell.usual else "",
+        skipped=_skipped(roles, snapshots),
     )
 
 
@@ -248,6 +251,35 @@ def visit_text(visit: Event) -> str:
         when = time_range(visit.start, visit.end) + "  "
     detail = f"（{visit.description}）" if visit.description else ""
     return f"{when}{visit.title}{detail}"
+
+
+# What the status line calls a source's rows, by its role.
+_ROLE_WORDS = {
+    "events": "agenda.events",
+    "notices": "agenda.notices",
+    "visits": "agenda.visits",
+    "staff_out": "agenda.staff_out",
+    "absences": "absences",
+    "closures": "closed_day",
+}
+
+
+def _skipped(roles: dict[str, str], snapshots: list[Snapshot]) -> str:
+    """A quiet note of the rows sources could not read, per role: 「連絡事項 1件読めず」.
+    Rows shown not as written (kept with a note) are for `agenda`, not the screen."""
+    counts: dict[str, int] = {}
+    for snap in snapshots:
+        dropped = sum(not skip.kept for skip in snap.skipped)
+        if dropped:
+            role = roles.get(snap.source, "events")
+            counts[role] = counts.get(role, 0) + dropped
+    if not counts:
+        return ""
+    parts = (
+        screen("skipped_count", what=screen(_ROLE_WORDS.get(role, "agenda.events")), count=n)
+        for role, n in counts.items()
+    )
+    return screen("skipped", counts="・".join(parts))
 
 
 def _status(config: Config, snapshots: list[Snapshot], now: datetime) -> tuple[str, bool]:

@@ -162,4 +162,6 @@ def test_agenda_json_shape():
         "ok": False,
         "fetched_at": None,
         "error": "HTTP 500 from https://example.org/cal.ics",
+        "skipped": [],
+        "warnings": [],
     }

@@ -196,7 +196,14 @@ def test_events_created_changed_and_deleted_on_a_caldav_server_show_in_agenda(
     first = agenda(cfg, capsys)
     assert first["timezone"] == "Asia/Tokyo"
     assert first["sources"] == [
-        {"id": "caldav", "ok": True, "fetched_at": "2026-11-24T08:00:00+09:00", "error": None}
+        {
+            "id": "caldav",
+            "ok": True,
+            "fetched_at": "2026-11-24T08:00:00+09:00",
+            "error": None,
+            "skipped": [],
+            "warnings": [],
+        }
     ]
     assert by_day(first) == {
         "2026-11-23": [("朝の打合せ", "2026-11-23T08:10:00+09:00")],

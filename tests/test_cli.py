@@ -53,9 +53,10 @@ def test_check_reports_all_five_mistakes_with_lines(tmp_path: Path, capsys):
     path = tmp_path / "school.toml"
     path.write_text(FIVE_MISTAKES, encoding="utf-8")
     assert main(["check", str(path)]) == 2
-    lines = capsys.readouterr().out.strip().splitlines()
+    *lines, verdict = capsys.readouterr().out.strip().splitlines()
     where = [line.split(": ")[0] for line in lines]
     assert where == [f"{path}:3", f"{path}:7", f"{path}:12", f"{path}:16", f"{path}:19"]
+    assert verdict == f"{path}: 誤り 5件、警告 0件"
     assert "school.timezone" in lines[0]
     assert "ics" in lines[1]  # did you mean
     assert "refresh_minutes" in lines[3]
@@ -72,7 +73,7 @@ def test_check_in_english(tmp_path: Path, capsys):
 def test_check_valid_demo_config_exits_zero(capsys):
     demo = Path(__file__).parents[1] / "signage" / "demo" / "signage.toml"
     assert main(["check", str(demo)]) == 0
-    assert capsys.readouterr().out == ""
+    assert capsys.readouterr().out == f"{demo}: 問題ありません\n"
 
 
 def test_config_error_is_exit_2_with_a_reason(tmp_path: Path, capsys):

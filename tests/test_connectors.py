@@ -668,7 +668,8 @@ def test_folder_front_matter_encodings_and_files_left_out(tmp_path: Path) -> Non
 
     items, warnings = load(folder_source(tmp_path))
 
-    urgent, sjis, japanese = items
+    urgent, sjis, japanese, misspelt = items
+    assert (misspelt.title, misspelt.priority) == ("題", "normal")  # shown; the admin is told
     assert (urgent.title, urgent.body, urgent.priority, urgent.expires, urgent.link) == (
         "ネットワーク停止",
         "木曜 13:00 から 30 分。",
@@ -684,7 +685,7 @@ def test_folder_front_matter_encodings_and_files_left_out(tmp_path: Path) -> Non
     )
     assert warnings == [
         "c-japanese-keys.txt: front matter line ignored: 'author: 教頭'",
-        "d-bad.txt skipped: unknown priority 'すごく' (map it in values.priority)",
+        "d-bad.txt: unknown priority 'すごく' (map it in values.priority); shown as normal",
         "e-empty.txt skipped: empty (no title line)",
     ]
 

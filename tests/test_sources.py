@@ -26,7 +26,8 @@ from signage.sources import Parsed, Source, make_source
 from tests.moments import NOW, TOKYO
 from tests.rig import ics_source
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "ics"
+# The real-world calendars, copied into the repository with their SOURCES.md.
+CORPUS = Path(__file__).parent / "data" / "corpus" / "ics"
 
 
 def json_source(location: str = "notices.json") -> Source:
@@ -302,15 +303,19 @@ def test_content_that_is_not_icalendar_is_a_parse_error(raw: bytes) -> None:
 
 # --- The real-world corpus --------------------------------------------------------------------
 
-CORPUS_FILES = sorted(CORPUS.glob("*.ics")) if CORPUS.is_dir() else []
+CORPUS_FILES = sorted(CORPUS.glob("*.ics"))
 _EVENT_START = re.compile(rb"^DTSTART[^:\r\n]*:(\d{8})", re.MULTILINE | re.IGNORECASE)
 
 
 @pytest.fixture
 def corpus() -> Path:
-    if not CORPUS.is_dir():
-        pytest.skip(f"no iCalendar corpus at {CORPUS}")
     return CORPUS
+
+
+def test_the_corpus_is_in_the_repository() -> None:
+    """A clone alone runs every corpus test: the 118 calendars and where they came from."""
+    assert len(CORPUS_FILES) == 118
+    assert "icalendar" in (CORPUS / "SOURCES.md").read_text(encoding="utf-8")
 
 
 def first_event_day(raw: bytes) -> date | None:
@@ -479,7 +484,7 @@ def test_json_bare_list_is_accepted() -> None:
     assert titles(parsed.items) == ["学年会"]
 
 
-def test_json_bad_entries_are_skipped_with_a_warning_and_the_rest_kept() -> None:
+def test_json_bad_entries_are_skipped_with_a_reason_and_the_rest_kept() -> None:
     raw = notices_json(
         {"title": "校内研修のお知らせ"},
         {"body": "題名のない連絡"},
@@ -490,7 +495,15 @@ def test_json_bad_entries_are_skipped_with_a_warning_and_the_rest_kept() -> None
     )
     parsed = json_source().parse(raw, NOW)
 
-    assert titles(parsed.items) == ["校内研修のお知らせ", "給食費の集金"]
+    # an unknown priority keeps its notice (read as normal): staff still need to read it
+    assert titles(parsed.items) == ["校内研修のお知らせ", "至急！", "給食費の集金"]
+    assert [n.priority for n in parsed.items if isinstance(n, Notice)][1] == "normal"
+    assert [(s.where, s.kept) for s in parsed.skipped] == [
+        ("item 2", False),
+        ("item 3", True),
+        ("item 4", False),
+        ("item 5", False),
+    ]
     assert len(parsed.warnings) == 4
     no_title, priority, bad_date, not_object = parsed.warnings
     assert "#2" in no_title and "title" in no_title

@@ -100,7 +100,17 @@ def _default_refresh_minutes(kind: str | None) -> float:
 
 @functools.cache
 def _zone_names() -> tuple[str, ...]:
-    return tuple(sorted(available_timezones()))
+    """The zones a hint may offer: the Area/City names, not the old abbreviations (EST, MST,
+    HST …), which are one letter from JST and would contradict 日本の学校なら "Asia/Tokyo"."""
+    return tuple(sorted(name for name in available_timezones() if "/" in name))
+
+
+# What people write for Japan's time: each means Asia/Tokyo.
+_JAPAN = re.compile(
+    r"^(jst|japan( standard time)?|tokyo( standard time)?|日本(時間|標準時)?|東京|"
+    r"(utc|gmt)?\s*\+\s*0?9(:?00)?|asia/tok[a-z]*)$",
+    re.IGNORECASE,
+)
 
 
 def _parse_date(value: str) -> date | None:
@@ -166,6 +176,12 @@ class Checker(Reader):
             heartbeat=self.heartbeat(data),
         )
 
+    def zone_hint(self, zone: str) -> str:
+        """「もしかして」 for a time zone: Asia/Tokyo for every way of writing Japan's time."""
+        if _JAPAN.match(unicodedata.normalize("NFKC", zone).strip()):
+            return self.say("did_you_mean", suggestion="Asia/Tokyo")
+        return self.hint(zone, _zone_names())
+
     def school(self, data: Mapping[str, Any]) -> School:
         table, path = self.section(data, "school"), ("school",)
         name = self.get(table, path, SCHOOL["name"])
@@ -174,7 +190,7 @@ class Checker(Reader):
             try:
                 ZoneInfo(zone)
             except (ZoneInfoNotFoundError, ValueError, OSError):
-                message = self.say("bad_timezone", value=zone) + self.hint(zone, _zone_names())
+                message = self.say("bad_timezone", value=zone) + self.zone_hint(zone)
                 self.report(path + ("timezone",), message)
                 zone = None
         return School(name=name or School.name, timezone=zone or School.timezone)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from signage.config import syntax
 from signage.config.check import Checker
 from signage.config.locate import LineLocator, Places
 from signage.config.model import LANGUAGES, Config, Issue
@@ -22,7 +22,6 @@ from signage.errors import ConfigError
 from signage.messages import text
 
 log = logging.getLogger("signage.config")
-_SYNTAX_AT = re.compile(r"^(.*) \(at line (\d+), column (\d+)\)$", re.DOTALL)
 
 
 def message_language(lang: str | None = None) -> str:
@@ -89,13 +88,7 @@ def parse_config(source: str, file: str, lang: str) -> tuple[dict[str, Any] | No
     try:
         return tomllib.loads(source), []
     except tomllib.TOMLDecodeError as error:
-        if match := _SYNTAX_AT.match(str(error)):
-            detail, line, column = match.group(1), int(match.group(2)), int(match.group(3))
-        else:  # "(at end of document)": point just past the last line's text
-            lines = source.splitlines() or [""]
-            detail = str(error).removesuffix(" (at end of document)")
-            line, column = len(lines), len(lines[-1]) + 1
-        message = text(lang, "toml_syntax", column=column, detail=detail)
+        line, _, message = syntax.describe(source, str(error), lang)  # with a fix, if common
         return None, [Issue(file, line, "(syntax)", message)]
 
 

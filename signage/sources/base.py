@@ -13,11 +13,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from signage import privacy
+from signage import privacy, skips
 from signage.clock import Clock, SystemClock
 from signage.config.model import SourceConfig
 from signage.errors import ParseError
-from signage.model import Item
+from signage.model import Item, Skip
 
 if TYPE_CHECKING:
     import httpx
@@ -28,13 +28,19 @@ MAX_BYTES = 20 * 1024 * 1024  # default limit: a larger feed is refused, memory 
 # Items kept per source: more than any panel can show (the bytes cap bounds bytes, not work).
 MAX_ITEMS = {"notices": 300, "absences": 2000}
 MAX_EVENTS = 5000
+# Roles whose feed text may name people: the values a skip's reason quotes are masked.
+PEOPLE_ROLES = ("absences", "staff_out")
 _RAISE = " (raise max_size_mb for this source if the feed really is this large)"
 
 
 @dataclass(frozen=True)
 class Parsed:
+    """A parse's items; `warnings` for the log (English); `skipped`: every row, item, file or
+    event left out (or shown not as written), for the people who can fix the feed."""
+
     items: tuple[Item, ...]
     warnings: tuple[str, ...] = ()
+    skipped: tuple[Skip, ...] = ()
 
 
 class Source(ABC):
@@ -113,7 +119,10 @@ class Source(ABC):
         except MemoryError:
             raise ParseError("the content is too large to read in memory") from None
         items = privacy.shown_items(parsed.items, self.config.role, self.config.names)
-        return replace(parsed, items=items)
+        skipped = parsed.skipped
+        if self.config.role in PEOPLE_ROLES:  # a value a reason quotes may be a name
+            skipped = skips.masked(skipped)
+        return replace(parsed, items=items, skipped=skipped)
 
     @abstractmethod
     def parse(self, raw: bytes, now: datetime) -> Parsed:

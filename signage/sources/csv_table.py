@@ -17,9 +17,11 @@ from typing import Any
 from signage.config.keys import Key
 from signage.config.model import ROLE_FIELDS
 from signage.errors import ParseError
-from signage.model import Item
+from signage.model import Item, Skip
+from signage.skips import skip_of
 from signage.sources.base import Parsed, Source, too_many
 from signage.sources.fields import FIELDS, VALUES, Mapper, normalise
+from signage.sources.html_body import BODY_FORMAT
 from signage.sources.kind import Kind
 
 # What the admin means by "Shift_JIS": Windows writes CP932, its superset (①, ㈱, 髙 …).
@@ -48,6 +50,7 @@ class CsvSource(Source):
         self._check_header(mapper, columns, header, warnings)
         today = now.astimezone(self.tz).date()
         items: list[Item] = []
+        skipped = list(self._missing_columns(columns))
         rows = 0  # beyond what the screen can show
         line = reader.line_num
         while True:
@@ -69,12 +72,17 @@ class CsvSource(Source):
                 item = mapper.item(record, today)
             except ValueError as exc:
                 warnings.append(f"line {start} skipped: {exc}")
+                skipped.append(skip_of(f"line {start}", exc))
                 continue
+            finally:
+                for note in mapper.take_notes():
+                    warnings.append(f"line {start}: {note}")
+                    skipped.append(skip_of(f"line {start}", note, kept=True))
             if item is not None:
                 items.append(item)
         if rows:
             warnings.append(too_many(len(items), len(items) + rows))
-        return Parsed(tuple(items), tuple(warnings))
+        return Parsed(tuple(items), tuple(warnings), tuple(skipped))
 
     def _decode(self, raw: bytes) -> tuple[str, list[str]]:
         name = self.config.encoding.lower()
@@ -120,6 +128,16 @@ class CsvSource(Source):
             if name in ROLE_FIELDS.get(role, ()) and _column(column) not in present:
                 warnings.append(f"no column {_described(column, name)} in the header")
 
+    def _missing_columns(self, columns: list[str]) -> list[Skip]:
+        """The columns `fields` names that the header lacks: every row is shown without them
+        (a body left empty), so the admin hears of it once, as "header"."""
+        present, role = set(columns), self.config.role
+        return [
+            Skip("header", "skip.no_column", (("field", column),), kept=True)
+            for name, column in self.config.fields.items()
+            if name in ROLE_FIELDS.get(role, ()) and _column(column) not in present
+        ]
+
 
 def _column(name: str) -> str:
     """Header names compared loosely: full-width, case and spaces aside."""
@@ -158,5 +176,8 @@ ENCODING = Key(
     examples=ENCODING_NAMES,
 )
 KIND = Kind(
-    "csv", ("書き出したファイル", "exported tables"), CsvSource, keys=(FIELDS, VALUES, ENCODING)
+    "csv",
+    ("書き出したファイル", "exported tables"),
+    CsvSource,
+    keys=(FIELDS, VALUES, BODY_FORMAT, ENCODING),
 )

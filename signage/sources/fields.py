@@ -20,6 +20,8 @@ from signage.config.model import VALUE_CHOICES, SourceConfig
 from signage.match import matches
 from signage.messages import screen
 from signage.model import Absence, Event, Item, Notice
+from signage.skips import RowError
+from signage.sources.html_body import html_to_text, reads_html
 
 # The words Japanese systems use, so most schools need no `values` table.
 DEFAULT_VALUES: dict[str, dict[str, str]] = {
@@ -157,10 +159,17 @@ class Mapper:
         self.tz = tz
         self.lookup = lookup
         self.columns = config.fields if columns is None else columns
+        self.html = reads_html(config)
+        self.notes: list[RowError] = []  # rows kept, not as written (see take_notes)
         self.maps = {
             name: {_key(word): ours for word, ours in words.items()}
             for name, words in config.values.items()
         }
+
+    def take_notes(self) -> list[RowError]:
+        """What the last `item` kept not as written (an unknown priority read as normal)."""
+        notes, self.notes = self.notes, []
+        return notes
 
     def column(self, name: str) -> str:
         """The vendor's name for our field (our own name unless `fields` says otherwise)."""
@@ -182,13 +191,20 @@ class Mapper:
         if value is None or isinstance(value, bool):
             return None
         if isinstance(value, dict | list):
-            raise ValueError(f"{self._label(name)}: not text")
+            raise RowError(
+                f"{self._label(name)}: not text", "skip.not_text", field=self.column(name)
+            )
         text = str(value).replace("\r\n", "\n").replace("\r", "\n").strip()  # Windows' line ends
         if not text:
             return None
         if name in self.maps and name not in VALUE_CHOICES:
             return self.maps[name].get(_key(text), text)
         return text
+
+    def body(self, record: Any) -> str:
+        """The body: literal, or read as HTML when the source says so (`body_format`)."""
+        body = self.text(record, "body") or ""
+        return html_to_text(body) if self.html else body
 
     def choice(self, record: Any, name: str, default: str) -> str:
         """One of VALUE_CHOICES[name]: the school's map, then the built-in words, then ours."""
@@ -201,7 +217,13 @@ class Mapper:
                 return table[key]
         if key in VALUE_CHOICES[name]:
             return key
-        raise ValueError(f"unknown {self._label(name)} {text!r} (map it in values.{name})")
+        raise RowError(
+            f"unknown {self._label(name)} {text!r} (map it in values.{name})",
+            "skip.unknown_word",
+            field=self.column(name),
+            value=text,
+            name=name,
+        )
 
     def when(self, record: Any, name: str, day: date | None = None) -> date | datetime | None:
         """A date or datetime; a bare time ("9:00") is taken on `day` (the row's date)."""
@@ -211,12 +233,22 @@ class Mapper:
         clock = parse_clock(text)
         if clock is not None:
             if day is None:
-                raise ValueError(f"{self._label(name)}: a time without a date: {text!r}")
+                raise RowError(
+                    f"{self._label(name)}: a time without a date: {text!r}",
+                    "skip.time_without_date",
+                    field=self.column(name),
+                    value=text,
+                )
             return datetime.combine(day, clock, tzinfo=self.tz)
         try:
             return parse_when(text, self.tz)
         except ValueError as exc:
-            raise ValueError(f"{self._label(name)}: {exc}") from None
+            raise RowError(
+                f"{self._label(name)}: {exc}",
+                "skip.not_a_date",
+                field=self.column(name),
+                value=text,
+            ) from None
 
     def moment(self, record: Any, name: str, end_of_day: bool) -> datetime | None:
         """A datetime; a date alone is its start, or with end_of_day the start of the next."""
@@ -234,12 +266,19 @@ class Mapper:
     def notice(self, record: Any) -> Notice | None:
         title = self.text(record, "title")
         if title is None:
-            raise ValueError(f"no {self._label('title')}")
+            raise RowError(f"no {self._label('title')}", "skip.missing", field=self.column("title"))
+        try:
+            priority = self.choice(record, "priority", "normal")
+        except RowError as exc:  # shown anyway: a notice staff must read, noted for the admin
+            self.notes.append(
+                RowError(f"{exc}; shown as normal", "skip.priority_kept", **dict(exc.details))
+            )
+            priority = "normal"
         notice = Notice(
             source=self.config.id,
             title=title,
-            body=self.text(record, "body") or "",
-            priority=self.choice(record, "priority", "normal"),  # type: ignore[arg-type]
+            body=self.body(record),
+            priority=priority,  # type: ignore[arg-type]
             posted=self.moment(record, "posted", end_of_day=False),
             expires=self.moment(record, "expires", end_of_day=True),
             link=self.text(record, "link"),
@@ -251,7 +290,7 @@ class Mapper:
         on = day.astimezone(self.tz).date() if isinstance(day, datetime) else day
         start = self.when(record, "start", on) or day
         if start is None:
-            raise ValueError(f"no {self._label('start')}")
+            raise RowError(f"no {self._label('start')}", "skip.missing", field=self.column("start"))
         end = self.when(record, "end", on or _date_of(start, self.tz))
         start, end = _span(start, end, self.tz)
         person = self.text(record, "person")
@@ -260,7 +299,11 @@ class Mapper:
             " ".join(filter(None, (person, reason))) if person else None
         )
         if not title:
-            raise ValueError(f"no {self._label('title')} (nor person)")
+            raise RowError(
+                f"no {self._label('title')} (nor person)",
+                "skip.missing_title",
+                field=self.column("title"),
+            )
         event = Event(
             source=self.config.id,
             title=title,
@@ -279,7 +322,7 @@ class Mapper:
         day = self.when(record, "date")
         class_name = self.text(record, "class")
         if class_name is None:
-            raise ValueError(f"no {self._label('class')}")
+            raise RowError(f"no {self._label('class')}", "skip.missing", field=self.column("class"))
         absence = Absence(
             source=self.config.id,
             day=_date_of(day, self.tz) if day is not None else today,
@@ -328,7 +371,7 @@ def _span(
     else:
         end = end + timedelta(days=1)
     if end < start:  # type: ignore[operator]
-        raise ValueError("the end is before the start")
+        raise RowError("the end is before the start", "skip.end_before_start")
     return start, end
 
 

@@ -26,9 +26,11 @@ from signage.clock import Clock
 from signage.config.model import SourceConfig
 from signage.errors import FetchError, ParseError
 from signage.files import NotRegular, TooLarge, read_regular
-from signage.model import Item
+from signage.model import Item, Skip
+from signage.skips import RowError, skip_of
 from signage.sources.base import Parsed, Source
 from signage.sources.fields import FIELDS, VALUES, Mapper, normalise
+from signage.sources.html_body import BODY_FORMAT
 from signage.sources.kind import Kind
 
 if TYPE_CHECKING:
@@ -118,6 +120,7 @@ class FolderSource(Source):
         limit = min(FILE_LIMIT, budget)
         if size > limit:
             entry["error"] = f"{size} bytes is too large for a notice"
+            entry["skip"] = "skip.file_too_large"
             return entry
         try:
             raw = read_regular(path, limit, follow_links=False)
@@ -125,12 +128,15 @@ class FolderSource(Source):
             return None
         except NotRegular as exc:
             entry["error"] = f"{exc.what}, not a plain file: not read"
+            entry["skip"] = "skip.not_a_file"
             return entry
         except TooLarge as exc:  # st_size said less (a /proc file says 0), or it grew
             entry["error"] = f"{exc.size} bytes is too large for a notice"
+            entry["skip"] = "skip.file_too_large"
             return entry
         except OSError as exc:  # e.g. still open in another program
             entry["error"] = f"cannot read it ({exc.strerror})"
+            entry["skip"] = "skip.file_unreadable"
             return entry
         entry["text"] = _decode(raw)
         return entry
@@ -145,10 +151,13 @@ class FolderSource(Source):
         today = now.astimezone(self.tz).date()
         items: list[Item] = []
         warnings: list[str] = []
+        skipped: list[Skip] = []
         for entry in files:
             name = entry.get("name", "?")
             if "error" in entry:
                 warnings.append(f"{name} skipped: {entry['error']}")
+                why = entry.get("skip", "skip.unreadable")
+                skipped.append(Skip(f"file {name}", why, (("detail", entry["error"]),)))
                 continue
             try:
                 record, notes = _record(entry, keys, self.tz)
@@ -156,10 +165,15 @@ class FolderSource(Source):
                 item = mapper.item(record, today)
             except ValueError as exc:
                 warnings.append(f"{name} skipped: {exc}")
+                skipped.append(skip_of(f"file {name}", exc))
                 continue
+            finally:
+                for note in mapper.take_notes():
+                    warnings.append(f"{name}: {note}")
+                    skipped.append(skip_of(f"file {name}", note, kept=True))
             if item is not None:
                 items.append(item)
-        return Parsed(tuple(items), tuple(warnings))
+        return Parsed(tuple(items), tuple(warnings), tuple(skipped))
 
     def _front_matter_keys(self) -> dict[str, str]:
         """Front matter key (normalised) -> our field; `fields` may rename ours."""
@@ -222,7 +236,7 @@ def _record(
     while lines and not lines[0].strip():
         lines.pop(0)
     if not lines:
-        raise ValueError("empty (no title line)")
+        raise RowError("empty (no title line)", "skip.empty_file")
     record["title"] = lines[0].strip().lstrip("#").strip()
     record["body"] = "\n".join(lines[1:]).strip()
     if "posted" not in record and "mtime" in entry:
@@ -236,6 +250,6 @@ KIND = Kind(
     ("共有フォルダーのファイル", "files in a shared folder"),
     FolderSource,
     roles=("notices",),
-    keys=(FIELDS, VALUES),
+    keys=(FIELDS, VALUES, BODY_FORMAT),
     refresh_minutes=5 / 60,
 )

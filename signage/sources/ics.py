@@ -13,9 +13,10 @@ from signage.config.model import PRIVATE_MODES
 from signage.errors import ParseError
 from signage.match import matches
 from signage.messages import screen
-from signage.model import Event, Item
+from signage.model import Event, Item, Skip
 from signage.privacy import is_private
 from signage.sources.base import Parsed, Source, too_many
+from signage.sources.html_body import BODY_FORMAT, html_to_text, reads_html
 from signage.sources.ics_read import as_calendar, cap_events, decode, expand, guard_series, load
 from signage.sources.kind import Kind
 
@@ -66,7 +67,7 @@ class IcsSource(Source):
         if len(items) > self.max_items:
             warnings.append(too_many(self.max_items, len(items)))
             items = _nearest(items, self.max_items, now, self.tz)
-        return Parsed(tuple(items), tuple(warnings))
+        return Parsed(tuple(items), tuple(warnings), _skipped(warnings))
 
     def window(self, now: datetime) -> tuple[date, date]:
         """From the first of last month (visit counts) to a few months ahead."""
@@ -83,6 +84,8 @@ class IcsSource(Source):
         title = _text(component.get("SUMMARY"))
         location = _text(component.get("LOCATION")) or None
         description = _text(component.get("DESCRIPTION")) or None
+        if description is not None and reads_html(self.config):  # Google Calendar writes HTML
+            description = html_to_text(description) or None
         if not matches(self.config.match, title, location, description):
             return None
         uid = _text(component.get("UID"))
@@ -120,6 +123,27 @@ class IcsSource(Source):
                 return value.replace(tzinfo=self.tz)
             return value.astimezone(self.tz)
         return value
+
+
+_SKIPPED = re.compile(r"skipped (?:event|series|VEVENT) (.+?): (.*)", re.DOTALL)
+
+
+def _skipped(warnings: list[str]) -> tuple[Skip, ...]:
+    """The events left out, from the log's lines: by UID (an event has no line or number
+    that a person could find more easily; its title may be private)."""
+    skips = []
+    for warning in warnings:
+        found = _SKIPPED.fullmatch(warning)
+        if found is not None:
+            uid, why = found.groups()
+            if why == "no single DTSTART":
+                skips.append(Skip(f"event {uid[:80]}", "skip.no_dtstart"))
+            else:
+                skips.append(Skip(f"event {uid[:80]}", "skip.unreadable", (("detail", why),)))
+        elif warning.startswith("skipped an unreadable calendar line"):
+            detail = warning.partition(": ")[2]
+            skips.append(Skip("calendar line", "skip.unreadable", (("detail", detail),)))
+    return tuple(skips)
 
 
 def _repair(calendar: icalendar.Calendar) -> list[str]:
@@ -269,4 +293,4 @@ PRIVATE = Key(
     choices=PRIVATE_MODES,
     bad_choice="bad_private",
 )
-KIND = Kind("ics", ("iCalendar", "iCalendar"), IcsSource, keys=(PRIVATE,))
+KIND = Kind("ics", ("iCalendar", "iCalendar"), IcsSource, keys=(PRIVATE, BODY_FORMAT))

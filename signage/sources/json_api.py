@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from signage.config.keys import Key
 from signage.errors import FetchError, ParseError
-from signage.model import Item
+from signage.model import Item, Skip
+from signage.skips import skip_of
 from signage.sources.base import Parsed, Source, too_many
 from signage.sources.fields import FIELDS, VALUES, Mapper, dig
+from signage.sources.html_body import BODY_FORMAT
 from signage.sources.kind import Kind
 
 if TYPE_CHECKING:
@@ -83,6 +85,7 @@ class JsonSource(Source):
         today = now.astimezone(self.tz).date()
         items: list[Item] = []
         warnings: list[str] = []
+        skipped: list[Skip] = []
         seen = 0
         for number, page in enumerate(pages, start=1):
             entries = self._entries(_load(page, number if len(pages) > 1 else 0))
@@ -97,13 +100,18 @@ class JsonSource(Source):
                     item = mapper.item(entry, today)
                 except ValueError as exc:
                     warnings.append(f"{where}item #{index} skipped: {exc}")
+                    skipped.append(skip_of(f"{where}item {index}", exc))
                     continue
+                finally:
+                    for note in mapper.take_notes():
+                        warnings.append(f"{where}item #{index}: {note}")
+                        skipped.append(skip_of(f"{where}item {index}", note, kept=True))
                 if item is not None:
                     items.append(item)
             del entries  # a page's documents go before the next is read
         if len(items) >= self.max_items and seen > len(items):
             warnings.append(too_many(len(items), seen))
-        return Parsed(tuple(items), tuple(warnings))
+        return Parsed(tuple(items), tuple(warnings), tuple(skipped))
 
     def _entries(self, document: Any) -> list[Any]:
         path = self.config.items
@@ -192,5 +200,5 @@ KIND = Kind(
     "json",
     ("Web API やファイル", "a web API or a file"),
     JsonSource,
-    keys=(ITEMS, FIELDS, VALUES, NEXT),
+    keys=(ITEMS, FIELDS, VALUES, BODY_FORMAT, NEXT),
 )

@@ -14,16 +14,17 @@ import PySide6  # noqa: F401  (import before qasync so it picks PySide6)
 import qasync
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QCursor
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from signage.presenter import Core
 from signage.process import report_first_frame, tune_process
+from signage.ui.broken import Problem, wait_for_fix
 from signage.ui.icon import app_icon
 from signage.ui.power import for_platform
 from signage.ui.window import KioskWindow
 
 
-def place(window: KioskWindow, app: QApplication, screen_index: int, windowed: bool) -> None:
+def place(window: QWidget, app: QApplication, screen_index: int, windowed: bool) -> None:
     if windowed:
         window.resize(1280, 720)
         window.show()
@@ -49,6 +50,22 @@ def place(window: KioskWindow, app: QApplication, screen_index: int, windowed: b
     full_screen()
     app.screenAdded.connect(lambda _screen: full_screen())
     app.screenRemoved.connect(lambda _screen: QTimer.singleShot(0, full_screen))
+
+
+def show_broken_config(
+    problem: Problem,
+    poll: Callable[[], Problem | None],
+    seconds: float,
+    screen: int,
+    windowed: bool,
+) -> bool:
+    """A config broken or missing at boot, full screen on the kiosk's monitor (never the
+    desktop) until `poll` finds it fixed: True then, False when the person quit."""
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    app.setApplicationName("signage")
+    app.setWindowIcon(app_icon())
+    return wait_for_fix(problem, poll, seconds, lambda w: place(w, app, screen, windowed))
 
 
 class Kiosk(Protocol):

@@ -247,9 +247,9 @@ def paint_header(p: QPainter, rect: QRectF, view: View, m: Metrics) -> None:
     p.drawEllipse(QRectF(name_x, y + (line_height(status_font) - dot) / 2, dot, dot))
     mark = "" if view.status_ok else "⚠ "
     status_x = name_x + dot + m.px(10)
-    text_block(
-        p, status_x, y, name_w - (status_x - name_x), mark + view.status, status_font, theme.MUTED
-    )
+    skipped = f"　{view.skipped}" if view.skipped else ""  # quiet, beside the freshness
+    text = mark + view.status + skipped
+    text_block(p, status_x, y, name_w - (status_x - name_x), text, status_font, theme.MUTED)
     p.fillRect(QRectF(rect.left(), rect.bottom() - m.px(2), rect.width(), m.px(2)), theme.LINE)
 
 
