@@ -339,7 +339,8 @@ def test_check_reports_a_broken_layer_with_its_name_and_line(
         "この設定なしで表示します。",
         f"{base}:20: sources[1].macth: 不明なキー「macth」です。ここで使えるのは "
         "id, kind, role, url, match, refresh_minutes, private, auth, max_size_mb, items, "
-        "fields, values, next, encoding, names, verify です。もしかして「match」?",
+        "fields, values, next, encoding, calendar, tenant, client_id, login_url, graph_url, "
+        "out_of_office, api_url, subject, names, verify です。もしかして「match」?",
     ]
 
     # a TOML syntax error: the layer's line, and the kiosk would not use it

@@ -211,11 +211,13 @@ def test_unknown_source_kind_lists_the_known_ones(tmp_path: Path) -> None:
     issue = only(issues_of(tmp_path, SOURCE.replace('"ics"', '"icss"')))
     assert (issue.line, issue.key) == (3, "sources[0].kind")
     assert issue.message == (
-        "不明な種類「icss」です。使えるのは ics, json, csv, folder です。もしかして「ics」?"
+        "不明な種類「icss」です。使えるのは ics, json, csv, folder, m365, google です。"
+        "もしかして「ics」?"
     )
     english = only(issues_of(tmp_path, SOURCE.replace('"ics"', '"icss"'), lang="en"))
     assert english.message == (
-        'unknown kind "icss"; known kinds: ics, json, csv, folder. Did you mean "ics"?'
+        'unknown kind "icss"; known kinds: ics, json, csv, folder, m365, google. '
+        'Did you mean "ics"?'
     )
 
 

@@ -56,7 +56,7 @@ def load(source: Source, now: datetime = NOW) -> tuple[list[Any], list[str]]:
 
 
 def test_every_kind_the_checker_accepts_has_a_source() -> None:
-    assert tuple(KINDS) == SOURCE_KINDS == ("ics", "json", "csv", "folder")
+    assert tuple(KINDS) == SOURCE_KINDS == ("ics", "json", "csv", "folder", "m365", "google")
 
 
 # --- Dates ----------------------------------------------------------------------------------

@@ -96,7 +96,7 @@ def probe(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 def test_a_registered_kind_is_accepted_with_its_keys(probe: dict[str, Any]) -> None:
-    assert probe["kinds"] == ["ics", "json", "csv", "folder", "wbgt"]
+    assert probe["kinds"] == ["ics", "json", "csv", "folder", "m365", "google", "wbgt"]
     assert probe["point_kinds"] == ["wbgt"]
     assert probe["fields_kinds"] == ["json", "csv", "folder", "wbgt"]
     assert probe["options"] == {"point": "43241"}
@@ -166,7 +166,7 @@ def test_either_import_order_works(first: str) -> None:
         print(list(KINDS), config.sources[0].refresh_minutes * 60, issues)
         """
     )
-    assert run(code).strip() == "['ics', 'json', 'csv', 'folder'] 5.0 []"
+    assert run(code).strip() == "['ics', 'json', 'csv', 'folder', 'm365', 'google'] 5.0 []"
 
 
 def test_reading_the_kinds_imports_no_http_or_calendar() -> None:

@@ -16,6 +16,7 @@ import re
 import ssl
 import unicodedata
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -70,6 +71,7 @@ from signage.config.spec import (
     Table,
 )
 from signage.sources import KINDS
+from signage.sources.kind import FEED_AUTH
 
 # A closure range longer than this is a typo (a wrong year), not a closure.
 _MAX_CLOSED_RANGE_DAYS = 366
@@ -325,7 +327,14 @@ class Checker(Reader):
             # whether it has all it needs (kind, role, url) is checked on the merged config.
             kind = self.get(entry, path, _S["kind"])
             role = self.get(entry, path, _S["role"])
-            url = self.get(entry, path, _S["url"])
+            declared = KINDS.get(kind or "")
+            named = declared is not None and declared.address is not None  # no url: its keys
+            url = self.get(entry, path, replace(_S["url"], required=False) if named else _S["url"])
+            if named and url is not None:
+                self.report(
+                    path + ("url",), self.say("url_not_read", kind=kind), severity="warning"
+                )
+                url = None
             location = self.location(url, path + ("url",), kind) if url is not None else None
             remote = location is not None and location.startswith(("http://", "https://"))
             match = self.get(entry, path, _S["match"])
@@ -339,7 +348,10 @@ class Checker(Reader):
             private = self.get(entry, path, _S["private"])
             if private is not None and kind is not None and kind not in _S["private"].kinds:
                 self.report(path + ("private",), self.say("private_not_ics"), severity="warning")
-            auth = self.auth(entry, path)
+            auth = self.auth(entry, path, declared.auth_types if declared else FEED_AUTH)
+            needs_auth = declared is not None and declared.needs_auth
+            if needs_auth and "auth" not in entry and not self.partial:
+                self.report(path, self.say("auth_needed", kind=kind), line=self.locator.line(path))
             if auth is not None and location is not None and not remote:
                 self.report(path + ("auth",), self.say("auth_not_remote"), severity="warning")
             if "auth" in entry:
@@ -358,6 +370,9 @@ class Checker(Reader):
                 message = self.say("verify_not_remote" if local else "verify_off")
                 self.report(path + ("verify",), message, severity="warning")
             self.connector_scope(entry, path, kind, role)
+            options = self.options(entry, path, kind)
+            if named and declared is not None and declared.address is not None:
+                location = declared.address(options)
             out.append(
                 SourceConfig(
                     id=source_id or "",
@@ -377,7 +392,7 @@ class Checker(Reader):
                     encoding=encoding,
                     names=names,
                     verify=verify is not False,
-                    options=self.options(entry, path, kind),
+                    options=options,
                 )
             )
         return tuple(out)
@@ -526,9 +541,12 @@ class Checker(Reader):
 
     # Credentials (auth of a source, of [central] and of [heartbeat]).
 
-    def auth(self, entry: Mapping[str, Any], path: KeyPath) -> Auth | None:
-        """The `auth` table. No message here ever quotes a value the admin wrote in it: a token
-        pasted into the wrong place must not end up in a log or on a screen."""
+    def auth(
+        self, entry: Mapping[str, Any], path: KeyPath, types: tuple[str, ...] = FEED_AUTH
+    ) -> Auth | None:
+        """The `auth` table, of one of `types` (a feed's, or what a cloud kind takes). No message
+        here ever quotes a value the admin wrote in it: a token pasted into the wrong place must
+        not end up in a log or on a screen."""
         if "auth" not in entry:
             return None
         path = path + ("auth",)
@@ -557,10 +575,14 @@ class Checker(Reader):
         elif "env" not in table and "file" not in table:
             self.report(path, self.say("auth_no_secret"))
             valid = False
+        if kind is not None and kind not in types:
+            message = self.say("auth_type_for", value=kind, known=", ".join(types))
+            self.report(path + ("type",), message)
+            valid = False
         if kind == "basic" and "user" not in table:
             self.report(path, self.say("auth_basic_needs_user"))
             valid = False
-        if kind == "bearer" and "user" in table:
+        if kind is not None and kind != "basic" and "user" in table:
             self.report(path + ("user",), self.say("auth_user_on_bearer"))
             valid = False
         resolved: str | None = None

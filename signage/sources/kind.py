@@ -7,8 +7,9 @@ from it, so a new kind is its own module plus one line there.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from signage.config.keys import Key
 from signage.model import ROLES
@@ -16,13 +17,19 @@ from signage.model import ROLES
 if TYPE_CHECKING:
     from signage.sources.base import Source
 
+# The `auth` types of a feed (a token or a user name and password in each request).
+FEED_AUTH: tuple[str, ...] = ("bearer", "basic")
+
 
 @dataclass(frozen=True)
 class Kind:
     """`name` is the config's `kind = "…"`; `title` (ja, en) names it in docs and editors.
     `roles`: the roles it can serve (another is an error in `check`). `keys`: the keys it reads
     beyond every source's; a key several kinds read is one `Key` they all list.
-    `refresh_minutes`: its interval when the config names none (None: every source's)."""
+    `refresh_minutes`: its interval when the config names none (None: every source's).
+    `auth_types`: the `auth` types it takes; `needs_auth`: it reads nothing without one.
+    `address`: for a kind that names what it reads by its own keys instead of a `url` (the
+    cloud calendars), the https address it reads, made from those keys' values."""
 
     name: str
     title: tuple[str, str]
@@ -30,3 +37,6 @@ class Kind:
     roles: tuple[str, ...] = ROLES
     keys: tuple[Key, ...] = ()
     refresh_minutes: float | None = None
+    auth_types: tuple[str, ...] = FEED_AUTH
+    needs_auth: bool = False
+    address: Callable[[Mapping[str, Any]], str] | None = None
