@@ -192,7 +192,7 @@ def write_config(folder: Path, server: CloudServer, m365: str = "", google: str 
 
 def sources(path: Path) -> tuple[Config, list[Source]]:
     config = load_config(path)
-    return config, [make_source(s, TOKYO, FixedClock(NOW)) for s in config.sources]
+    return config, [make_source(s, config.school.tz, FixedClock(NOW)) for s in config.sources]
 
 
 def read(config: Config, source: Source, times: int = 1) -> Parsed:
@@ -259,6 +259,19 @@ def test_m365_with_a_certificate_reads_the_mailbox_in_the_schools_zone(
     assert "endDateTime=2027-03-24T00%3A00%3A00%2B09%3A00" in view["path"]
 
 
+def test_m365_in_a_zone_windows_names_otherwise_asks_for_utc(
+    folder: Path, server: CloudServer, cloud: Cloud
+) -> None:
+    path = write_config(folder, server)
+    path.write_text(path.read_text("utf-8").replace("Asia/Tokyo", "America/Denver"))
+    config, (gyouji, _) = sources(path)
+    parsed = read(config, gyouji)
+    assert ("11-23 18:00", "避難訓練", "校庭") in shown(parsed)  # 10:00 in Tokyo
+    assert ("2026-11-27 終日", "創立記念日", None) in shown(parsed)  # all day stays the day
+    (view,) = cloud.requests("graph")
+    assert view["headers"]["Prefer"] == 'outlook.timezone="UTC"'
+
+
 def test_m365_follows_odata_next_link_across_pages(
     folder: Path, server: CloudServer, cloud: Cloud
 ) -> None:
@@ -282,11 +295,10 @@ def test_m365_with_a_client_secret_from_an_environment_variable(
     assert cloud.requests("entra")[0]["form"]["client_secret"] == cloud.client_secret
 
 
-def test_private_events_hidden_and_out_of_office_as_staff_out(
+def test_private_events_hidden_and_google_out_of_office_only(
     folder: Path, server: CloudServer
 ) -> None:
     extra = 'private = "hide"\n'
-    config, (gyouji, visits) = sources(write_config(folder, server))
     path = write_config(
         folder,
         server,
@@ -688,3 +700,23 @@ def test_the_commented_examples_in_example_school_toml_are_valid(tmp_path: Path)
             "https://www.googleapis.com/calendar/v3/calendars/abc123@group.calendar.google.com/events",
         ),
     ]
+
+
+def test_the_schema_takes_each_kinds_own_auth_types() -> None:
+    import jsonschema
+
+    from signage.config.schema import build_schema
+
+    def valid(kind: str, auth: str) -> bool:
+        source = {"id": "a", "kind": kind, "role": "events", "calendar": "x@y"}
+        source["auth"] = {"type": auth, "file": "secrets/x"}  # type: ignore[assignment]
+        try:
+            jsonschema.validate({"sources": [source]}, build_schema())
+        except jsonschema.ValidationError:
+            return False
+        return True
+
+    assert valid("m365", "certificate") and valid("m365", "client_secret")
+    assert valid("google", "service_account") and valid("ics", "bearer")
+    assert not valid("m365", "bearer") and not valid("google", "certificate")
+    assert not valid("ics", "service_account")
