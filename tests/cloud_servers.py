@@ -158,12 +158,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def scripted(self, route: str) -> bool:
+    def scripted(self, route: str, form: dict[str, str] | None = None) -> bool:
+        """The next forced answer of `route`; a callable body is made from the request's form
+        (a service quoting back what it was sent)."""
         queue = self.server.cloud.script.get(route)
         if not queue:
             return False
         status, headers, body = queue.pop(0)
-        self.answer(status, body, headers)
+        self.answer(status, body(form or {}) if callable(body) else body, headers)
         return True
 
     def record(self, route: str, form: dict[str, str] | None = None) -> None:
@@ -178,11 +180,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         path = urlsplit(self.path).path
         if path.endswith("/oauth2/v2.0/token"):
             self.record("entra", form)
-            if not self.scripted("entra"):
+            if not self.scripted("entra", form):
                 self.entra(path.split("/")[1], form)
         elif path == "/token":
             self.record("google-token", form)
-            if not self.scripted("google-token"):
+            if not self.scripted("google-token", form):
                 self.google_token(form)
         else:
             self.answer(404, {"error": "not_found"})

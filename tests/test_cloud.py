@@ -720,3 +720,37 @@ def test_the_schema_takes_each_kinds_own_auth_types() -> None:
     assert valid("google", "service_account") and valid("ics", "bearer")
     assert not valid("m365", "bearer") and not valid("google", "certificate")
     assert not valid("ics", "service_account")
+
+
+def test_a_service_that_echoes_what_it_was_sent_is_scrubbed(
+    folder: Path, server: CloudServer, cloud: Cloud, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A proxy or a service that quotes the request back must not carry the secret (or the
+    signed assertion, which buys a token) into the error, the log or the screen."""
+    monkeypatch.setenv("MIRAI_GRAPH_SECRET", cloud.client_secret)
+
+    def echo(form: dict[str, str]) -> dict[str, str]:
+        quoted = " ".join(f"{name}={value}" for name, value in form.items())
+        return {"error": "invalid_request", "error_description": f"AADSTS900144: {quoted}"}
+
+    cloud.script["entra"] = [(400, {}, echo)]
+    auth = 'auth = { type = "client_secret", env = "MIRAI_GRAPH_SECRET" }\n'
+    config, (gyouji, _) = sources(write_config(folder, server, m365=auth))
+    message = str(failure(config, gyouji))
+    assert cloud.client_secret not in message and "client_secret=***" in message
+    # Cut short after the scrubbing, never through the middle of a secret.
+    padded = {"error": "invalid_request", "error_description": "x" * 290 + cloud.client_secret}
+    cloud.script["entra"] = [(400, {}, padded)]
+    assert cloud.client_secret[:6] not in str(failure(config, gyouji))
+    cloud.script["entra"] = [(400, {}, echo)]
+    config, (gyouji, _) = sources(write_config(folder, server))  # the certificate
+    message = str(failure(config, gyouji))
+    (sent,) = [r["form"]["client_assertion"] for r in cloud.requests("entra")[2:]]
+    assert sent not in message and "client_assertion=***" in message
+    cloud.script["google-token"] = [
+        (400, {}, lambda form: {"error": "invalid_grant", "error_description": str(form)})
+    ]
+    config, (_, visits) = sources(write_config(folder, server))
+    message = str(failure(config, visits))
+    (sent,) = [r["form"]["assertion"] for r in cloud.requests("google-token")]
+    assert sent not in message and "'assertion': '***'" in message

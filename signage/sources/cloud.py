@@ -14,7 +14,7 @@ import html
 import json
 import re
 from abc import abstractmethod
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING, Any
@@ -267,18 +267,21 @@ def error_of(answer: Answer) -> tuple[str, str, tuple[str, ...]]:
         if isinstance(part, dict) and isinstance(part.get("reason"), str)
     )
     status = error.get("status")
+    lines = message.strip().splitlines() if isinstance(message, str) else []
     return (
         code if isinstance(code, str) else (status if isinstance(status, str) else ""),
-        message.strip().splitlines()[0][:300] if isinstance(message, str) and message else "",
+        lines[0] if lines else "",
         reasons,
     )
 
 
-def detail(answer: Answer, url: str, *parts: str) -> str:
-    """ "(HTTP 403 ErrorAccessDenied: Access is denied.; https://…)" for the end of a message."""
+def detail(answer: Answer, url: str, *parts: str, hide: Iterable[str | None] = ()) -> str:
+    """'(HTTP 403 ErrorAccessDenied: Access is denied.; https://…)' for the end of a message:
+    what the service said, without `hide` (what was sent to it), each part cut short."""
     from signage.fetch import safe_url
 
-    said = ": ".join(part for part in parts if part)
+    hidden = tuple(hide)
+    said = ": ".join(scrubbed(part, *hidden)[:300] for part in parts if part)
     return f"(HTTP {answer.status}{' ' + said if said else ''}; {safe_url(url)})"
 
 

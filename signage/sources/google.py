@@ -103,15 +103,20 @@ class GoogleSource(CloudSource):
         answer = await call(client, "POST", account.token_uri, limit=TOKEN_BYTES, form=form)
         if answer.status == 200:
             return read_token(answer.body, "Google")
-        error = self.busy(answer, "Google") or self._token_refused(answer, account, subject)
-        message = scrubbed(str(error), account.private_key, assertion)
+        sent = (account.private_key, assertion)
+        error = self.busy(answer, "Google") or self._token_refused(answer, account, subject, sent)
+        message = scrubbed(str(error), *sent)
         raise FetchError(message, retry_after=error.retry_after)
 
     def _token_refused(
-        self, answer: Answer, account: ServiceAccount, subject: str | None
+        self,
+        answer: Answer,
+        account: ServiceAccount,
+        subject: str | None,
+        sent: tuple[str, ...],
     ) -> FetchError:
         error, description = token_error(answer.body)
-        tail = detail(answer, account.token_uri, error, description)
+        tail = detail(answer, account.token_uri, error, description, hide=sent)
         where = self.config.auth.where if self.config.auth else "auth"
         lowered = description.lower()
         if error == "unauthorized_client" and subject:
@@ -210,7 +215,7 @@ class GoogleSource(CloudSource):
             )
         if busy is not None:
             return busy
-        tail = detail(answer, url, ",".join(reasons) or code, message)
+        tail = detail(answer, url, ",".join(reasons) or code, message, hide=self.secrets)
         email = self.email or "サービス アカウント"
         if "accessNotConfigured" in reasons or code == "SERVICE_DISABLED":
             said = (

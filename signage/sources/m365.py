@@ -131,16 +131,19 @@ class M365Source(CloudSource):
         answer = await call(client, "POST", url, limit=TOKEN_BYTES, form=form)
         if answer.status == 200:
             return read_token(answer.body, "Microsoft Entra ID")
-        error = self.busy(answer, "Microsoft Entra ID") or self._token_refused(answer, url)
-        raise FetchError(scrubbed(str(error), secret), retry_after=error.retry_after)
+        sent = (secret, form.get("client_assertion"))
+        error = self.busy(answer, "Microsoft Entra ID") or self._token_refused(answer, url, sent)
+        # The assertion too: it buys a token for ten minutes.
+        message = scrubbed(str(error), *sent)
+        raise FetchError(message, retry_after=error.retry_after)
 
-    def _token_refused(self, answer: Answer, url: str) -> FetchError:
+    def _token_refused(self, answer: Answer, url: str, sent: tuple[str | None, ...]) -> FetchError:
         error, description = token_error(answer.body)
         code = _AADSTS.search(description)
         number = code.group(1) if code else ""
         auth = self.config.auth
         where = auth.where if auth is not None else "auth"
-        tail = detail(answer, url, error, description)
+        tail = detail(answer, url, error, description, hide=sent)
         if number in ("90002", "900023"):
             said = f"テナント「{self.option('tenant')}」が見つかりません。tenant を確かめてください"
         elif number in ("700016",) or error == "unauthorized_client":
@@ -257,7 +260,7 @@ class M365Source(CloudSource):
         if busy is not None:
             return busy
         code, message, _ = error_of(answer)
-        tail = detail(answer, url, code, message)
+        tail = detail(answer, url, code, message, hide=self.secrets)
         calendar = self.calendar
         if answer.status == 404 or code in _MAILBOX_MISSING:
             said = (

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable
@@ -26,6 +27,7 @@ MARGIN_SECONDS = 300.0
 ASSERTION_SECONDS = 600  # a JWT assertion is good for 10 minutes (Google allows up to an hour)
 TOKEN_BYTES = 64 * 1024  # a token endpoint's answer is small
 JWT_BEARER = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"
+_JWT = re.compile(r"eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{4,}(\.[A-Za-z0-9_-]*)?")
 
 
 @dataclass(frozen=True)
@@ -59,11 +61,12 @@ class TokenCache:
 
 
 def scrubbed(text: str, *secrets: str | None) -> str:
-    """`text` with every secret in it replaced by ***: a server may echo what it was sent."""
+    """`text` with every secret in it, and anything shaped like a JWT (an assertion, an
+    access token), replaced by ***: a server or a proxy may quote what it was sent."""
     for secret in secrets:
         if secret and len(secret) >= 6:
             text = text.replace(secret, "***")
-    return text
+    return _JWT.sub("***", text)
 
 
 def read_token(body: bytes, issuer: str) -> Token:
@@ -88,10 +91,8 @@ def token_error(body: bytes) -> tuple[str, str]:
     if not isinstance(document, dict):
         return "", ""
     error, description = document.get("error"), document.get("error_description")
-    return (
-        error if isinstance(error, str) else "",
-        description.strip().splitlines()[0][:300] if isinstance(description, str) else "",
-    )
+    lines = description.strip().splitlines() if isinstance(description, str) else []
+    return (error if isinstance(error, str) else "", lines[0] if lines else "")
 
 
 # --- Microsoft Entra ID: a client assertion signed with the app's certificate -------------------
