@@ -754,3 +754,23 @@ def test_a_service_that_echoes_what_it_was_sent_is_scrubbed(
     message = str(failure(config, visits))
     (sent,) = [r["form"]["assertion"] for r in cloud.requests("google-token")]
     assert sent not in message and "'assertion': '***'" in message
+
+
+def test_the_schools_proxy_carries_the_token_and_the_calendar(
+    folder: Path, server: CloudServer, cloud: Cloud
+) -> None:
+    """[network] applies unchanged: the token endpoint and the API are reached through it."""
+    from tests.servers import ConnectProxy
+
+    proxy = ConnectProxy()
+    try:
+        path = write_config(folder, server)
+        text = path.read_text("utf-8")
+        path.write_text(text.replace("[network]\n", f'[network]\nproxy = "{proxy.url}"\n'))
+        config, (gyouji, visits) = sources(path)
+        assert shown(read(config, gyouji)) == EXPECTED
+        assert shown(read(config, visits)) == EXPECTED
+        assert proxy.targets and set(proxy.targets) == {f"127.0.0.1:{server.port}"}
+        assert len(cloud.requests("entra")) == len(cloud.requests("google-token")) == 1
+    finally:
+        proxy.stop()
