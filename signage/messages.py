@@ -323,6 +323,10 @@ MESSAGES: dict[str, dict[str, str]] = {
             "認証情報は https:// の URL にしか送りません。http:// では途中で読み取られる"
             "おそれがあるため、この情報源は取得しません。https:// の URL にしてください。"
         ),
+        "auth_key_unusable": (
+            "{path} は鍵として使えません（{problem}）。configs/README.md の「クラウドの予定表」"
+            "の手順で作り直してください。それまでこの情報源は「取得できない」と表示されます。"
+        ),
         "auth_file_missing": (
             "秘密の値のファイル {path} が見つかりません。ファイルができるまで、"
             "この情報源は「取得できない」と表示されます"
@@ -599,6 +603,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "auth_over_http": (
             "credentials are only sent to https:// URLs: anyone on the network can read them "
             "over http://, so this is not fetched. Use an https:// URL."
+        ),
+        "auth_key_unusable": (
+            "{path} cannot be used as a key ({problem}); make it again as configs/README.md, "
+            '"Cloud calendars", shows. Until then this source shows as failing.'
         ),
         "auth_file_missing": (
             "secret file {path} not found. Until it exists this source shows as failing "

@@ -774,3 +774,46 @@ def test_the_schools_proxy_carries_the_token_and_the_calendar(
         assert len(cloud.requests("entra")) == len(cloud.requests("google-token")) == 1
     finally:
         proxy.stop()
+
+
+def test_check_tells_it_which_key_file_cannot_be_used(
+    folder: Path, server: CloudServer, app_key: Any, capsys: Any
+) -> None:
+    """`signage check` opens the key files, as it opens [network]'s certificates: a key
+    without its certificate, an expired certificate, a file that is not a service account's
+    key. Warnings (the kiosk runs; the source fails), never the file's contents."""
+    path = write_config(folder, server)
+    assert main(["check", str(path)]) == 0
+    pem = folder / "secrets" / "signage.pem"
+    pem.write_text(key_pem(app_key), encoding="ascii")  # the certificate was left out
+    sa = folder / "secrets" / "signage-sa.json"
+    sa.write_text('{"type": "authorized_user", "client_id": "x"}', encoding="utf-8")
+    main(["check", str(path)])
+    said = capsys.readouterr().out
+    assert (
+        f"sources[0].auth.file: {pem} は鍵として使えません（the file {pem} holds no certificate"
+        in said
+    )
+    assert f"sources[1].auth.file: {sa} は鍵として使えません" in said
+    assert 'service account\'s key ("type": "service_account")' in said
+    expired = self_signed(app_key)
+    from datetime import UTC
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes
+
+    old = (
+        x509.CertificateBuilder()
+        .subject_name(expired.subject)
+        .issuer_name(expired.issuer)
+        .public_key(app_key.public_key())
+        .serial_number(1)
+        .not_valid_before(datetime(2024, 4, 1, tzinfo=UTC))
+        .not_valid_after(datetime(2026, 3, 31, tzinfo=UTC))
+        .sign(app_key, hashes.SHA256())
+    )
+    pem.write_text(key_pem(app_key) + cert_pem(old), encoding="ascii")
+    main(["check", str(path)])
+    said = capsys.readouterr().out
+    assert "expired on 2026-03-31" in said
+    assert "PRIVATE KEY" not in said and "BEGIN" not in said

@@ -349,6 +349,8 @@ class Checker(Reader):
             if private is not None and kind is not None and kind not in _S["private"].kinds:
                 self.report(path + ("private",), self.say("private_not_ics"), severity="warning")
             auth = self.auth(entry, path, declared.auth_types if declared else FEED_AUTH)
+            if auth is not None and declared is not None and declared.vet is not None:
+                self.vet_key(auth, declared.vet, path + ("auth", "file"))
             needs_auth = declared is not None and declared.needs_auth
             if needs_auth and "auth" not in entry and not self.partial:
                 self.report(path, self.say("auth_needed", kind=kind), line=self.locator.line(path))
@@ -604,6 +606,17 @@ class Checker(Reader):
             env=env,
             file=resolved,
         )
+
+    def vet_key(self, auth: Auth, vet: Callable[[Auth], str | None], path: KeyPath) -> None:
+        """A cloud kind's key file that exists but cannot be used (a warning, as a missing one
+        is): not a key, a passphrase, a certificate that does not match or has expired. The
+        problem is told in words of the kind's; never the file's contents."""
+        if auth.file is None or not Path(auth.file).is_file():
+            return
+        problem = vet(auth)
+        if problem is not None:
+            message = self.say("auth_key_unusable", path=auth.file, problem=problem)
+            self.report(path, message, severity="warning")
 
     def secret_file_mode(self, file: Path, path: KeyPath) -> None:
         """A warning when others may read the secret (POSIX mode bits). On Windows the mode

@@ -38,11 +38,13 @@ from signage.sources.oauth import (
     service_account,
     service_account_assertion,
     token_error,
+    vet_service_account,
 )
 
 if TYPE_CHECKING:
     import httpx
 
+    from signage.config.model import Auth
     from signage.fetch import Answer
 
 API_URL = "https://www.googleapis.com/calendar/v3"
@@ -56,6 +58,17 @@ FIELDS = (
     "items(id,iCalUID,status,summary,location,description,start,end,visibility,eventType),"
     "nextPageToken"
 )
+
+
+def vet(auth: Auth) -> str | None:
+    """What is wrong with the service account's key file, for `signage check`."""
+    if auth.file is None:
+        return None
+    try:
+        vet_service_account(auth.secret(), auth.where)
+    except FetchError as exc:
+        return str(exc)
+    return None
 
 
 def address(options: Mapping[str, Any]) -> str:
@@ -294,4 +307,5 @@ KIND = Kind(
     auth_types=AUTH_TYPES,
     needs_auth=True,
     address=address,
+    vet=vet,
 )

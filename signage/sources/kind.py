@@ -15,6 +15,7 @@ from signage.config.keys import Key
 from signage.model import ROLES
 
 if TYPE_CHECKING:
+    from signage.config.model import Auth
     from signage.sources.base import Source
 
 # The `auth` types of a feed (a token or a user name and password in each request).
@@ -29,7 +30,8 @@ class Kind:
     `refresh_minutes`: its interval when the config names none (None: every source's).
     `auth_types`: the `auth` types it takes; `needs_auth`: it reads nothing without one.
     `address`: for a kind that names what it reads by its own keys instead of a `url` (the
-    cloud calendars), the https address it reads, made from those keys' values."""
+    cloud calendars), the https address it reads, made from those keys' values. `vet`: what
+    is wrong with the key file its `auth` names (None: nothing), for `signage check`."""
 
     name: str
     title: tuple[str, str]
@@ -40,3 +42,4 @@ class Kind:
     auth_types: tuple[str, ...] = FEED_AUTH
     needs_auth: bool = False
     address: Callable[[Mapping[str, Any]], str] | None = None
+    vet: Callable[[Auth], str | None] | None = None

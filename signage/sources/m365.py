@@ -40,11 +40,13 @@ from signage.sources.oauth import (
     read_token,
     scrubbed,
     token_error,
+    vet_certificate,
 )
 
 if TYPE_CHECKING:
     import httpx
 
+    from signage.config.model import Auth
     from signage.fetch import Answer
 
 LOGIN_URL = "https://login.microsoftonline.com"
@@ -76,6 +78,17 @@ _MAILBOX_MISSING = (
     "MailboxNotSupportedForRESTAPI",
     "ErrorNonExistentMailbox",
 )
+
+
+def vet(auth: Auth) -> str | None:
+    """What is wrong with the certificate file, for `signage check` (a secret is not vetted)."""
+    if auth.type != "certificate" or auth.file is None:
+        return None
+    try:
+        vet_certificate(auth.secret(), auth.where)
+    except FetchError as exc:
+        return str(exc)
+    return None
 
 
 def address(options: Mapping[str, Any]) -> str:
@@ -384,4 +397,5 @@ KIND = Kind(
     auth_types=AUTH_TYPES,
     needs_auth=True,
     address=address,
+    vet=vet,
 )

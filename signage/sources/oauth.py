@@ -141,6 +141,20 @@ def certificate_assertion(pem: str, client_id: str, audience: str, where: str) -
     return jwt.encode(claims, key, algorithm="RS256", headers=headers)
 
 
+def vet_certificate(pem: str, where: str) -> None:
+    """Raise FetchError when the PEM cannot sign an assertion, or its certificate has expired
+    (Entra refuses an expired certificate's assertions)."""
+    from datetime import UTC, datetime
+
+    from cryptography import x509
+
+    certificate_assertion(pem, "check", "https://check.invalid/token", where)
+    certificate = x509.load_pem_x509_certificate(pem.encode("ascii", "replace"))
+    ends = certificate.not_valid_after_utc
+    if ends < datetime.now(UTC):
+        raise FetchError(f"the certificate in {where} expired on {ends.date().isoformat()}")
+
+
 # --- Google: a service account's key ------------------------------------------------------------
 
 
@@ -201,6 +215,16 @@ def service_account_assertion(
         claims["sub"] = subject
     headers = {"typ": "JWT", **({"kid": account.private_key_id} if account.private_key_id else {})}
     return jwt.encode(claims, key, algorithm="RS256", headers=headers)
+
+
+def vet_service_account(text: str, where: str) -> None:
+    """Raise FetchError when the key file cannot sign an assertion or names no https token_uri."""
+    from signage.config.paths import secure_for_secrets
+
+    account = service_account(text, where)
+    _private_key(account.private_key, where)
+    if not secure_for_secrets(account.token_uri):
+        raise FetchError(f"{where}: the token_uri is not an https URL")
 
 
 def _private_key(pem: str, where: str) -> Any:
