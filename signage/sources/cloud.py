@@ -330,14 +330,14 @@ CALENDAR = Key(
     ),
     doc=(
         (
-            "`m365` と `google` で**必須**。読む予定表。`m365` はメールボックス（ユーザー・会議"
+            "読む予定表。`m365` はメールボックス（ユーザー・会議"
             "室・共有メールボックス）のアドレス、`google` はカレンダー ID（カレンダーの設定の"
             "「カレンダーの統合」にある `…@group.calendar.google.com` など）。[下の説明](#クラウ"
             "ドの予定表--microsoft-365-and-google-workspace)。"
         ),
         (
-            "Required for `m365` and `google`: the mailbox (user, room or shared) whose calen"
-            "dar is read, or Google's calendar ID."
+            "The calendar read: for `m365` the mailbox (user, room or shared), for `google` "
+            "the calendar ID."
         ),
     ),
     shown_type="文字列 text",

@@ -266,8 +266,8 @@ API = Key(
         "Google Calendar API URL",
     ),
     doc=(
-        "`google` の Calendar API の URL。ふつうは書きません。https のみ。",
-        "`google`'s Calendar API URL; rarely needed. https only.",
+        "Google Calendar API の URL。ふつうは書きません。https のみ。",
+        "The Google Calendar API URL; rarely needed. https only.",
     ),
     shown_type="文字列 text",
     default=f"`{API_URL}`",
@@ -285,13 +285,10 @@ SUBJECT = Key(
     ),
     doc=(
         (
-            "`google` でドメイン全体の委任を使うとき、サービス アカウントが代わりに読む利用者"
-            "のアドレス。共有で読むときは書きません。"
+            "ドメイン全体の委任を使うとき、サービス アカウントが代わりに読む利用者のアドレス。"
+            "共有で読むときは書きません。"
         ),
-        (
-            "`google` with domain-wide delegation: the user the service account acts for. Not"
-            " with calendar sharing."
-        ),
+        "With domain-wide delegation: the user the service account acts for; not with sharing.",
     ),
     shown_type="文字列 text",
     default="なし / none",

@@ -314,10 +314,10 @@ TENANT = Key(
     ),
     doc=(
         (
-            "`m365` で**必須**。テナント ID（GUID）かドメイン（`contoso.onmicrosoft.com`）。"
+            "テナント ID（GUID）かドメイン（`contoso.onmicrosoft.com`）。"
             "Entra 管理センターの「概要」にあります。"
         ),
-        "Required for `m365`: the Entra ID tenant, its id (a GUID) or a domain.",
+        "The Entra ID tenant: its id (a GUID) or a domain.",
     ),
     shown_type="文字列 text",
     default="なし / none",
@@ -336,11 +336,8 @@ CLIENT_ID = Key(
         "The app registration's application (client) id",
     ),
     doc=(
-        (
-            "`m365` で**必須**。アプリ登録の「アプリケーション (クライアント) ID」（秘密では"
-            "ありません）。"
-        ),
-        "Required for `m365`: the app registration's application (client) id (not a secret).",
+        ("アプリ登録の「アプリケーション (クライアント) ID」（秘密ではありません）。"),
+        "The app registration's application (client) id (not a secret).",
     ),
     shown_type="文字列 text",
     default="なし / none",
@@ -357,11 +354,8 @@ LOGIN = Key(
         "Entra ID sign-in URL",
     ),
     doc=(
-        (
-            "`m365` のサインインの URL。ふつうは書きません（別の国のクラウドのときだけ）。"
-            "https のみ。"
-        ),
-        "`m365`'s sign-in URL; only for a national cloud. https only.",
+        ("サインインの URL。ふつうは書きません（別の国のクラウドのときだけ）。https のみ。"),
+        "The sign-in URL; only for a national cloud. https only.",
     ),
     shown_type="文字列 text",
     default=f"`{LOGIN_URL}`",
@@ -378,8 +372,8 @@ GRAPH = Key(
         "Microsoft Graph URL",
     ),
     doc=(
-        "`m365` の Microsoft Graph の URL。ふつうは書きません。https のみ。",
-        "`m365`'s Microsoft Graph URL; only for a national cloud. https only.",
+        "Microsoft Graph の URL。ふつうは書きません（別の国のクラウドのときだけ）。https のみ。",
+        "The Microsoft Graph URL; only for a national cloud. https only.",
     ),
     shown_type="文字列 text",
     default=f"`{GRAPH_URL}`",
