@@ -817,3 +817,28 @@ def test_check_tells_it_which_key_file_cannot_be_used(
     said = capsys.readouterr().out
     assert "expired on 2026-03-31" in said
     assert "PRIVATE KEY" not in said and "BEGIN" not in said
+
+
+def test_the_poller_waits_as_graph_asks_and_keeps_the_last_good_events(
+    folder: Path, server: CloudServer, cloud: Cloud
+) -> None:
+    from signage.poller import Poller
+    from signage.store import Store
+
+    config, (gyouji, _) = sources(write_config(folder, server))
+    store = Store([gyouji.id])
+    throttled = {"error": {"code": "TooManyRequests", "message": "Too many requests"}}
+
+    async def go() -> tuple[float, float]:
+        async with new_client(config.network) as client:
+            poller = Poller(gyouji, store, client, FixedClock(NOW), jitter=lambda: 0.5)
+            assert await poller.refresh()
+            normal = poller.next_delay()
+            cloud.script["graph"] = [(429, {"Retry-After": "1800"}, throttled)]
+            assert not await poller.refresh()
+            return normal, poller.next_delay()
+
+    normal, throttled_delay = asyncio.run(go())
+    assert normal == 15 * 60 and throttled_delay >= 1800
+    snapshot = store.get(gyouji.id)
+    assert len(snapshot.items) == 7 and "混み合っています" in (snapshot.error or "")
