@@ -37,7 +37,9 @@ from signage.network import Client, describe_error
 
 __all__ = [
     "DEADLINE",
+    "Answer",
     "Fetched",
+    "call",
     "fetch",
     "post",
     "request_auth",
@@ -125,6 +127,58 @@ async def post(
 
     exchange = _exchange(client, "POST", url, auth, taken, now, json=payload)
     await _within(_deadline(client, deadline), url, exchange)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What `call` got: any status, its headers (names in lower case) and the body."""
+
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+
+async def call(
+    client: httpx.AsyncClient,
+    method: str,
+    url: str,
+    *,
+    limit: int,
+    headers: Mapping[str, str] | None = None,
+    form: Mapping[str, str] | None = None,
+    deadline: float | None = None,
+) -> Answer:
+    """One request to a web API that says why in its error bodies (the cloud calendars and
+    their token endpoints): the same deadline, size cap and network errors as `fetch`, but
+    every status comes back with its body for the caller to read, and no redirect is followed.
+    Headers or a form carry credentials, so they are only sent over https. Raises FetchError."""
+    if (headers or form) and not secure_for_secrets(url):
+        raise FetchError(
+            f"credentials are only sent over https: {safe_url(url)} is plain http (not sent)"
+        )
+
+    async def exchange() -> Answer:
+        try:
+            async with client.stream(
+                method,
+                url,
+                headers={"Accept-Encoding": "gzip", **(headers or {})},
+                data=form,
+                follow_redirects=False,  # an API answers where it is asked; no token travels on
+            ) as response:
+                too_big = f"{safe_url(url)}: response over the {limit} byte limit"
+                body = await _read_capped(response, limit, too_big)
+                found = {name.lower(): value for name, value in response.headers.items()}
+                return Answer(response.status_code, found, body)
+        except httpx.TimeoutException:
+            raise FetchError(f"timed out: {safe_url(url)}") from None
+        except httpx.TooManyRedirects:
+            raise FetchError(f"too many redirects: {safe_url(url)}") from None
+        except (httpx.HTTPError, ssl.SSLError) as exc:
+            network = client.network if isinstance(client, Client) else None
+            raise FetchError(describe_error(exc, safe_url(url), network)) from None
+
+    return await _within(_deadline(client, deadline), url, exchange())
 
 
 # --- One exchange --------------------------------------------------------------------------------

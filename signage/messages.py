@@ -116,6 +116,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "bad_url": (
             "「{value}」は使えません。https:// などの URL か、ファイルのパスを書いてください。"
         ),
+        "api_not_https": "「{value}」は使えません。https:// で始まる URL を書いてください。",
+        "bad_tenant": (
+            "「{value}」はテナントではありません。テナント ID（GUID）か、"
+            "contoso.onmicrosoft.com のようなドメインを書いてください。"
+        ),
         "no_panels": (
             "パネルが1つもありません。[[panels]] を書くか、"
             "panels の行を消して既定の並びを使ってください。"
@@ -197,6 +202,14 @@ MESSAGES: dict[str, dict[str, str]] = {
             "トークンやパスワードそのものは設定ファイルに書かず、環境変数かファイルに置いてください。"
         ),
         "bad_auth_type": "auth の type は {known} のどれかです。",
+        "auth_type_for": (
+            'この情報源の auth の type に "{value}" は使えません。{known} のどれかにしてください'
+            "（Microsoft 365 は certificate か client_secret、Google は service_account）。"
+        ),
+        "auth_needed": (
+            'kind = "{kind}" は auth が要ります（アプリとしての認証）。configs/README.md の'
+            "「クラウドの予定表」の手順で用意してください。"
+        ),
         "auth_secret_in_config": (
             "「{key}」は使えません。トークンやパスワードを設定ファイルに書くと、"
             'ファイルを見た人に知られてしまいます。環境変数（env = "名前"）か'
@@ -275,7 +288,14 @@ MESSAGES: dict[str, dict[str, str]] = {
             "ファイル {path} が見つかりません。キオスクはこの情報源を「取得できない」と表示して"
             "動き続けます。パスを確かめてください（相対パスは設定ファイルのフォルダーから数えます）。"
         ),
-        "private_not_ics": 'private は kind = "ics" の情報源にだけ効きます。この行は使われません。',
+        "private_not_ics": (
+            'private は予定表の情報源（kind = "ics"・"m365"・"google"）にだけ効きます。'
+            "この行は使われません。"
+        ),
+        "url_not_read": (
+            'kind = "{kind}" は url を使いません（読む予定表は calendar に書きます）。'
+            "この行は使われません。"
+        ),
         "refresh_too_often": (
             "{value} 分ごとの取得はサーバーの負担が大きすぎます。"
             "1 以上（ふつうは 5〜15）にしてください。"
@@ -389,6 +409,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "skip.file_unreadable": (
             "ファイルを開けません。ほかのプログラムで開いたままなら閉じてください。"
         ),
+        "auth_key_unusable": (
+            "{path} は鍵として使えません（{problem}）。configs/README.md の「クラウドの予定表」"
+            "の手順で作り直してください。それまでこの情報源は「取得できない」と表示されます。"
+        ),
         "auth_file_missing": (
             "秘密の値のファイル {path} が見つかりません。ファイルができるまで、"
             "この情報源は「取得できない」と表示されます"
@@ -491,6 +515,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         ),
         "bad_url": '"{value}" is not allowed; write an https:// (or http://, webcal://) URL or a '
         "file path.",
+        "api_not_https": '"{value}" is not allowed; write a URL starting with https://.',
+        "bad_tenant": (
+            '"{value}" is not a tenant; write the tenant id (a GUID) or a domain such as '
+            "contoso.onmicrosoft.com."
+        ),
         "no_panels": (
             "no panels; add [[panels]] entries, or remove the panels line to use the default order."
         ),
@@ -564,6 +593,14 @@ MESSAGES: dict[str, dict[str, str]] = {
             "or a file."
         ),
         "bad_auth_type": "the auth type must be one of {known}.",
+        "auth_type_for": (
+            'auth type "{value}" cannot be used here; use one of {known} (Microsoft 365: '
+            "certificate or client_secret; Google: service_account)."
+        ),
+        "auth_needed": (
+            'kind = "{kind}" needs auth (it signs in as an application); see "Cloud calendars" '
+            "in configs/README.md."
+        ),
         "auth_secret_in_config": (
             '"{key}" is not allowed: a token or password in the config file can be read by anyone '
             'who opens it. Keep it in an environment variable (env = "NAME") or a file '
@@ -629,7 +666,14 @@ MESSAGES: dict[str, dict[str, str]] = {
             "file {path} not found. The kiosk keeps running and shows this source as failing; "
             "check the path (a relative path starts at the config file's folder)."
         ),
-        "private_not_ics": 'private only applies to kind = "ics" sources; this line has no effect.',
+        "private_not_ics": (
+            'private only applies to calendar sources (kind = "ics", "m365", "google"); this '
+            "line has no effect."
+        ),
+        "url_not_read": (
+            'kind = "{kind}" does not read url (the calendar is named by calendar); this line '
+            "has no effect."
+        ),
         "refresh_too_often": (
             "fetching every {value} minutes puts too much load on the server; "
             "use 1 or more (usually 5 to 15)."
@@ -724,6 +768,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "skip.not_a_file": "not a plain file (a link or the like), so not read.",
         "skip.file_unreadable": (
             "the file cannot be opened; if another program has it open, close it there."
+        ),
+        "auth_key_unusable": (
+            "{path} cannot be used as a key ({problem}); make it again as configs/README.md, "
+            '"Cloud calendars", shows. Until then this source shows as failing.'
         ),
         "auth_file_missing": (
             "secret file {path} not found. Until it exists this source shows as failing "

@@ -21,6 +21,16 @@ import pytest
 pytest.importorskip("PyInstaller", reason="pyinstaller is not installed (pip install pyinstaller)")
 
 from signage import __version__  # noqa: E402
+from tests.cloud_servers import CloudServer  # noqa: E402
+from tests.test_cloud import (  # noqa: E402, F401  (the cloud tests' fixtures)
+    app_key,
+    ca,
+    cloud,
+    folder,
+    sa_key,
+    server,
+    write_config,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 SPEC = ROOT / "build.spec"
@@ -65,9 +75,9 @@ def frozen_signage(tmp_path_factory: pytest.TempPathFactory) -> Path:
         timeout=900,
     )
     assert done.returncode == 0, f"pyinstaller failed:\n{done.stderr[-6000:]}"
-    folder = dist / f"signage-{__version__}"
-    exe = folder / ("signage.exe" if sys.platform.startswith("win") else "signage")
-    assert exe.is_file(), f"no executable in {folder}: {sorted(p.name for p in folder.iterdir())}"
+    bundle = dist / f"signage-{__version__}"
+    exe = bundle / ("signage.exe" if sys.platform.startswith("win") else "signage")
+    assert exe.is_file(), f"no executable in {bundle}: {sorted(p.name for p in bundle.iterdir())}"
     return exe
 
 
@@ -141,7 +151,7 @@ def test_bundle_leaves_out_what_the_kiosk_does_not_use(frozen_signage: Path) -> 
     internal = frozen_signage.parent / "_internal"
     names = {p.relative_to(internal).as_posix() for p in internal.rglob("*")}
     unwanted_packages = ("pytest", "_pytest", "pytestqt", "PySide6/Qt/translations", "setuptools")
-    for unwanted in (*unwanted_packages, "trustme", "cryptography"):
+    for unwanted in (*unwanted_packages, "trustme", "OpenSSL"):
         assert not any(n == unwanted or n.startswith(unwanted + "/") for n in names), unwanted
     for module in ("QtNetwork", "QtQml", "QtQuick", "QtSvg", "QtWebEngineCore", "QtPdf"):
         assert not any(module in n for n in names), f"{module} is in the bundle"
@@ -168,6 +178,8 @@ def test_bundle_keeps_the_platform_plugins_tls_and_codecs(frozen_signage: Path) 
     for name in platforms:
         assert has(rf"plugins/platforms/(lib)?{name}\.(so|dll|dylib)$"), name
     assert has(r"(^|/)_ssl[.\w-]*\.(so|pyd)$"), "the ssl module: https sources"
+    # the cloud calendars sign their JWT assertions (signage.sources.oauth)
+    assert has(r"cryptography/hazmat/bindings/_rust[.\w-]*\.(so|pyd)$"), "cryptography: cloud"
     assert has(r"(^|/)_codecs_jp[.\w-]*\.(so|pyd)$") or "_codecs_jp" in sys.builtin_module_names
     assert "certifi/cacert.pem" in names
 
@@ -185,3 +197,19 @@ def test_bundle_icu_data_keeps_japanese(frozen_signage: Path) -> None:
         pytest.skip("this PySide6 ships no ICU")
     for library in libraries:
         trim_icu.check(library)  # raises if the root, ja, collation or Shift_JIS data is gone
+
+
+def test_frozen_reads_both_cloud_calendars(
+    frozen_signage: Path,
+    folder: Path,  # noqa: F811 (a fixture of tests.test_cloud)
+    server: CloudServer,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """PyJWT and cryptography are in the bundle: the frozen kiosk signs its assertions (a
+    certificate for Entra ID, a service account's key for Google) and reads both calendars."""
+    config = write_config(folder, server)
+    args = ("agenda", "--config", str(config), "--json", "--at", "2026-11-24T08:00")
+    done = run(frozen_signage, *args, cwd=tmp_path, NO_PROXY="127.0.0.1")
+    assert done.returncode == 0, done.stderr
+    sources = {s["id"]: s for s in json.loads(done.stdout)["sources"]}
+    assert sources["gyouji"]["ok"] and sources["ict-visits"]["ok"], sources

@@ -339,8 +339,9 @@ def test_check_reports_a_broken_layer_with_its_name_and_line(
         "この設定なしで表示します。",
         f"{base}:20: sources[1].macth: 不明なキー「macth」です。ここで使えるのは "
         "id, kind, role, url, match, refresh_minutes, private, auth, max_size_mb, body_format, "
-        "items, fields, values, next, encoding, area, office, point, alert_url, names, verify "
-        "です。もしかして「match」?",
+        "items, fields, values, next, encoding, calendar, tenant, client_id, login_url, "
+        "graph_url, out_of_office, api_url, subject, area, office, point, alert_url, names, "
+        "verify です。もしかして「match」?",
         f"{root}: 誤り 2件、警告 1件",
     ]
 

@@ -211,12 +211,14 @@ def test_unknown_source_kind_lists_the_known_ones(tmp_path: Path) -> None:
     issue = only(issues_of(tmp_path, SOURCE.replace('"ics"', '"icss"')))
     assert (issue.line, issue.key) == (3, "sources[0].kind")
     assert issue.message == (
-        "不明な種類「icss」です。使えるのは ics, json, csv, folder, jma_warnings, wbgt です。"
+        "不明な種類「icss」です。使えるのは ics, json, csv, folder, m365, google, jma_warnings, "
+        "wbgt です。"
         "もしかして「ics」?"
     )
     english = only(issues_of(tmp_path, SOURCE.replace('"ics"', '"icss"'), lang="en"))
     assert english.message == (
-        'unknown kind "icss"; known kinds: ics, json, csv, folder, jma_warnings, wbgt. '
+        'unknown kind "icss"; known kinds: ics, json, csv, folder, m365, google, jma_warnings, '
+        "wbgt. "
         'Did you mean "ics"?'
     )
 

@@ -57,7 +57,11 @@ def load(source: Source, now: datetime = NOW) -> tuple[list[Any], list[str]]:
 
 
 def test_every_kind_the_checker_accepts_has_a_source() -> None:
-    assert tuple(KINDS) == SOURCE_KINDS == ("ics", "json", "csv", "folder", "jma_warnings", "wbgt")
+    assert (
+        tuple(KINDS)
+        == SOURCE_KINDS
+        == ("ics", "json", "csv", "folder", "m365", "google", "jma_warnings", "wbgt")
+    )
 
 
 # --- Dates ----------------------------------------------------------------------------------

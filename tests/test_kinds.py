@@ -96,7 +96,17 @@ def probe(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
 
 def test_a_registered_kind_is_accepted_with_its_keys(probe: dict[str, Any]) -> None:
-    assert probe["kinds"] == ["ics", "json", "csv", "folder", "jma_warnings", "wbgt", "pollen"]
+    assert probe["kinds"] == [
+        "ics",
+        "json",
+        "csv",
+        "folder",
+        "m365",
+        "google",
+        "jma_warnings",
+        "wbgt",
+        "pollen",
+    ]
     assert probe["station_kinds"] == ["pollen"]
     assert probe["fields_kinds"] == ["json", "csv", "folder", "pollen"]
     assert probe["options"] == {"station": "43241"}
@@ -166,7 +176,7 @@ def test_either_import_order_works(first: str) -> None:
         print(list(KINDS), config.sources[0].refresh_minutes * 60, issues)
         """
     )
-    expected = "['ics', 'json', 'csv', 'folder', 'jma_warnings', 'wbgt'] 5.0 []"
+    expected = "['ics', 'json', 'csv', 'folder', 'm365', 'google', 'jma_warnings', 'wbgt'] 5.0 []"
     assert run(code).strip() == expected
 
 

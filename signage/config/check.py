@@ -16,6 +16,7 @@ import re
 import ssl
 import unicodedata
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,7 @@ from signage.config.spec import (
     Table,
 )
 from signage.sources import KINDS
+from signage.sources.kind import FEED_AUTH
 
 # A closure range longer than this is a typo (a wrong year), not a closure.
 _MAX_CLOSED_RANGE_DAYS = 366
@@ -420,7 +422,18 @@ class Checker(Reader):
             options = self.options(entry, path, kind)
             declared = KINDS.get(kind or "")
             default_url = declared.default_url if declared is not None else None
-            url = None if default_url and "url" not in entry else self.get(entry, path, _S["url"])
+            named = declared is not None and declared.address is not None  # no url: its keys
+            if named:
+                url = self.get(entry, path, replace(_S["url"], required=False))
+                if url is not None:
+                    self.report(
+                        path + ("url",), self.say("url_not_read", kind=kind), severity="warning"
+                    )
+                    url = None
+            elif default_url and "url" not in entry:
+                url = None
+            else:
+                url = self.get(entry, path, _S["url"])
             location = self.location(url, path + ("url",), kind) if url is not None else None
             if default_url is not None and url is None:
                 # A kind of a public service: its own keys (area, point) lead to the URL.
@@ -442,7 +455,12 @@ class Checker(Reader):
             private = self.get(entry, path, _S["private"])
             if private is not None and kind is not None and kind not in _S["private"].kinds:
                 self.report(path + ("private",), self.say("private_not_ics"), severity="warning")
-            auth = self.auth(entry, path)
+            auth = self.auth(entry, path, declared.auth_types if declared else FEED_AUTH)
+            if auth is not None and declared is not None and declared.vet is not None:
+                self.vet_key(auth, declared.vet, path + ("auth", "file"))
+            needs_auth = declared is not None and declared.needs_auth
+            if needs_auth and "auth" not in entry and not self.partial:
+                self.report(path, self.say("auth_needed", kind=kind), line=self.locator.line(path))
             if auth is not None and location is not None and not remote:
                 self.report(path + ("auth",), self.say("auth_not_remote"), severity="warning")
             if "auth" in entry:
@@ -461,6 +479,8 @@ class Checker(Reader):
                 message = self.say("verify_not_remote" if local else "verify_off")
                 self.report(path + ("verify",), message, severity="warning")
             self.connector_scope(entry, path, kind, role)
+            if named and declared is not None and declared.address is not None:
+                location = declared.address(options)
             out.append(
                 SourceConfig(
                     id=source_id or "",
@@ -632,9 +652,12 @@ class Checker(Reader):
 
     # Credentials (auth of a source, of [central] and of [heartbeat]).
 
-    def auth(self, entry: Mapping[str, Any], path: KeyPath) -> Auth | None:
-        """The `auth` table. No message here ever quotes a value the admin wrote in it: a token
-        pasted into the wrong place must not end up in a log or on a screen."""
+    def auth(
+        self, entry: Mapping[str, Any], path: KeyPath, types: tuple[str, ...] = FEED_AUTH
+    ) -> Auth | None:
+        """The `auth` table, of one of `types` (a feed's, or what a cloud kind takes). No message
+        here ever quotes a value the admin wrote in it: a token pasted into the wrong place must
+        not end up in a log or on a screen."""
         if "auth" not in entry:
             return None
         path = path + ("auth",)
@@ -663,10 +686,14 @@ class Checker(Reader):
         elif "env" not in table and "file" not in table:
             self.report(path, self.say("auth_no_secret"))
             valid = False
+        if kind is not None and kind not in types:
+            message = self.say("auth_type_for", value=kind, known=", ".join(types))
+            self.report(path + ("type",), message)
+            valid = False
         if kind == "basic" and "user" not in table:
             self.report(path, self.say("auth_basic_needs_user"))
             valid = False
-        if kind == "bearer" and "user" in table:
+        if kind is not None and kind != "basic" and "user" in table:
             self.report(path + ("user",), self.say("auth_user_on_bearer"))
             valid = False
         resolved: str | None = None
@@ -688,6 +715,17 @@ class Checker(Reader):
             env=env,
             file=resolved,
         )
+
+    def vet_key(self, auth: Auth, vet: Callable[[Auth], str | None], path: KeyPath) -> None:
+        """A cloud kind's key file that exists but cannot be used (a warning, as a missing one
+        is): not a key, a passphrase, a certificate that does not match or has expired. The
+        problem is told in words of the kind's; never the file's contents."""
+        if auth.file is None or not Path(auth.file).is_file():
+            return
+        problem = vet(auth)
+        if problem is not None:
+            message = self.say("auth_key_unusable", path=auth.file, problem=problem)
+            self.report(path, message, severity="warning")
 
     def secret_file_mode(self, file: Path, path: KeyPath) -> None:
         """A warning when others may read the secret (POSIX mode bits). On Windows the mode

@@ -24,7 +24,8 @@ PRIVATE_MODES: tuple[str, ...] = ("neutral", "hide")
 NAME_MODES: tuple[str, ...] = ("full", "family", "none")
 LANGUAGES: tuple[str, ...] = ("ja", "en")
 WEEKDAYS: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-AUTH_TYPES: tuple[str, ...] = ("bearer", "basic")
+# bearer and basic for a feed; the cloud calendars' (signage.sources.m365, .google) besides.
+AUTH_TYPES: tuple[str, ...] = ("bearer", "basic", "certificate", "client_secret", "service_account")
 # Whom TLS trusts: certifi's list of public CAs (httpx's default) or the operating system's store.
 TRUST_MODES: tuple[str, ...] = ("certifi", "system")
 SECRET_FILE_LIMIT = 64 * 1024  # a token or password file is tiny; refuse to slurp a big file
@@ -64,7 +65,9 @@ class School:
 class Auth:
     """How a source proves who it is. Holds only where the secret lives, never the secret.
 
-    `type` is "bearer" (an `Authorization: Bearer` token) or "basic" (`user` and a password).
+    `type` is "bearer" (an `Authorization: Bearer` token) or "basic" (`user` and a password);
+    for the cloud calendars "certificate" (a PEM with the app's private key and certificate),
+    "client_secret" or "service_account" (a service account's JSON key).
     The secret comes from the environment variable `env` or from the file `file` (an absolute
     path), read afresh by `secret()` at each fetch so a rotated token is picked up.
     """

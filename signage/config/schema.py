@@ -161,16 +161,24 @@ _RULES: dict[str, Schema] = {
 
 
 def _kinds_roles() -> Schema:
-    """The roles of a kind that cannot serve them all (a folder: notices)."""
+    """The roles of a kind that cannot serve them all (a folder: notices), and the `auth`
+    types each kind takes (a feed's bearer or basic; the cloud calendars' own)."""
     rules = [
-        {
-            "if": {"properties": {"kind": {"const": kind.name}}, "required": ["kind"]},
-            "then": {"properties": {"role": _one_of(kind.roles)}},
-        }
+        _when_kind(kind.name, {"role": _one_of(kind.roles)})
         for kind in KINDS.values()
         if set(ROLES) - set(kind.roles)
+    ] + [
+        _when_kind(kind.name, {"auth": {"properties": {"type": _one_of(kind.auth_types)}}})
+        for kind in KINDS.values()
     ]
     return {"allOf": rules} if rules else {}
+
+
+def _when_kind(name: str, properties: Schema) -> Schema:
+    return {
+        "if": {"properties": {"kind": {"const": name}}, "required": ["kind"]},
+        "then": {"properties": properties},
+    }
 
 
 def _one_of(words: tuple[str, ...]) -> Schema:

@@ -97,15 +97,23 @@ AUTH = Table(
             "type",
             "text",
             help=(
-                "bearer（トークン）か basic（ユーザー名とパスワード）",
-                "bearer or basic",
+                "bearer（トークン）、basic（ユーザー名とパスワード）、クラウドの予定表は"
+                " certificate・client_secret・service_account",
+                "bearer, basic; certificate, client_secret, service_account (cloud calendars)",
             ),
             doc=(
                 (
                     '**必須** required。`"bearer"`（`Authorization: Bearer …` のトークン）か `"b'
-                    'asic"`（ユーザー名とパスワード）。'
+                    'asic"`（ユーザー名とパスワード）。`m365` は `"certificate"`（秘密鍵と証明書'
+                    'の PEM ファイル）か `"client_secret"`、`google` は `"service_account"`（JSO'
+                    "N の鍵）。[クラウドの予定表](#クラウドの予定表--microsoft-365-and-google-wo"
+                    "rkspace)。"
                 ),
-                '`"bearer"` (a token) or `"basic"` (user name and password).',
+                (
+                    '`"bearer"` (a token) or `"basic"` (user name and password); for `m365` `"c'
+                    'ertificate"` (a PEM file with the private key and certificate) or `"client_'
+                    'secret"`, for `google` `"service_account"` (its JSON key).'
+                ),
             ),
             required=True,
             choices=AUTH_TYPES,
@@ -150,11 +158,12 @@ AUTH = Table(
                 (
                     "秘密の値だけを書いたテキストファイルのパス（相対パスは設定ファイルのフォル"
                     "ダーから）。末尾の改行と BOM は無視します。見つからないと**警告**。"
+                    "`certificate` は PEM ファイル、`service_account` は JSON の鍵のファイル。"
                 ),
                 (
                     "Path of a text file holding only the secret (relative to the config file's "
                     "folder); a trailing line break and a BOM are ignored. Missing: a **warning*"
-                    "*."
+                    "*. For `certificate` a PEM file, for `service_account` the JSON key file."
                 ),
             ),
             path="file",
@@ -936,11 +945,12 @@ SOURCES = _sources(
                     "はファイルのパス（相対パスは設定ファイルのフォルダーから。`~` 可）。ほかの"
                     "方式（`ftp://`, `file://`）は不可。見つからないローカルファイルは**警告**。"
                     "Windows のパスは `'\\\\server\\share\\x.ics'` のように一重引用符で。"
+                    "`m365`・`google` には書きません（読む予定表は `calendar`）。"
                 ),
                 (
                     "An http(s) or webcal URL, or a file path (relative to the config file's fol"
                     "der). A missing local file is a **warning**. Use single quotes for Windows "
-                    "paths."
+                    "paths. Not for `m365` and `google` (they read `calendar`)."
                 ),
             ),
             shown_type="文字列 text",

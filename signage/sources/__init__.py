@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 
 from signage.clock import Clock
 from signage.config.model import SourceConfig
-from signage.sources import csv_table, folder, ics, jma_warnings, json_api, wbgt
+from signage.sources import csv_table, folder, google, ics, jma_warnings, json_api, m365, wbgt
 from signage.sources.base import Parsed, Source
 from signage.sources.kind import Kind
 
@@ -21,6 +21,8 @@ KINDS: dict[str, Kind] = {
         json_api.KIND,
         csv_table.KIND,
         folder.KIND,
+        m365.KIND,
+        google.KIND,
         jma_warnings.KIND,
         wbgt.KIND,
     )

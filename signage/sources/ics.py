@@ -278,13 +278,17 @@ PRIVATE = Key(
     doc=(
         (
             "非公開の予定（`CLASS` が `PUBLIC` と明示されていないもの: `PRIVATE`・"
-            "`CONFIDENTIAL`・不明な値。非公開の繰り返しの一部も）を `neutral` = 「予定あり」"
-            "とだけ表示、`hide` = 表示しない。ほかの種類に書くと**警告**（効果なし）。"
+            "`CONFIDENTIAL`・不明な値。非公開の繰り返しの一部も。`m365` は `sensitivity` が "
+            "`normal` 以外、`google` は `visibility` が `private`・`confidential`）を `neutral` "
+            "= 「予定あり」とだけ表示、`hide` = 表示しない。ほかの種類に書くと**警告**（効果な"
+            "し）。"
         ),
         (
             "how private events show (a `CLASS` other than a clear `PUBLIC`: `PRIVATE`,"
             " `CONFIDENTIAL`, unknown values; every part of a private series) — `neutral` as"
-            " 「予定あり」 without details, `hide` not at all. A **warning** on other kinds."
+            " 「予定あり」 without details, `hide` not at all (`m365`: a `sensitivity` other than"
+            " `normal`; `google`: `visibility` private or confidential). A **warning** on other"
+            " kinds."
         ),
     ),
     shown_type='`"neutral"` \\| `"hide"`',

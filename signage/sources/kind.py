@@ -15,7 +15,11 @@ from signage.config.keys import Key
 from signage.model import ITEM_ROLES
 
 if TYPE_CHECKING:
+    from signage.config.model import Auth
     from signage.sources.base import Source
+
+# The `auth` types of a feed (a token or a user name and password in each request).
+FEED_AUTH: tuple[str, ...] = ("bearer", "basic")
 
 
 @dataclass(frozen=True)
@@ -25,7 +29,11 @@ class Kind:
     beyond every source's; a key several kinds read is one `Key` they all list.
     `refresh_minutes`: its interval when the config names none (None: every source's).
     `default_url`: for a kind with a well-known public service, the URL its own keys lead to
-    (then `url` may be left out and only overrides it); None when they lead to none."""
+    (then `url` may be left out and only overrides it); None when they lead to none.
+    `auth_types`: the `auth` types it takes; `needs_auth`: it reads nothing without one.
+    `address`: for a kind that names what it reads by its own keys instead of a `url` (the
+    cloud calendars), the https address it reads, made from those keys' values. `vet`: what
+    is wrong with the key file its `auth` names (None: nothing), for `signage check`."""
 
     name: str
     title: tuple[str, str]
@@ -34,3 +42,7 @@ class Kind:
     keys: tuple[Key, ...] = ()
     refresh_minutes: float | None = None
     default_url: Callable[[Mapping[str, Any]], str | None] | None = None
+    auth_types: tuple[str, ...] = FEED_AUTH
+    needs_auth: bool = False
+    address: Callable[[Mapping[str, Any]], str] | None = None
+    vet: Callable[[Auth], str | None] | None = None
