@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from signage.config import Config
     from signage.loaded import Loaded
     from signage.runtime import Runtime
+    from signage.ui.setup.trial import Tried
 
 # Nothing heavy at the top: `--version` and a usage error answer before the config, the
 # HTTP stack or asyncio are imported; each command imports what it needs (tests/test_startup.py).
@@ -74,6 +75,22 @@ def build_parser() -> argparse.ArgumentParser:
 
     schema = sub.add_parser("schema", help="print the config's JSON Schema (for editors)")
     schema.add_argument("--out", type=Path, help="write it to this file (UTF-8) instead")
+
+    setup = sub.add_parser("setup", help="edit the school's config in a form (設定画面)")
+    setup.add_argument("file", nargs="?", type=Path, help="the config file (default: the usual)")
+    setup.add_argument("--lang", choices=("ja", "en"), help="message language (default ja)")
+
+    config = sub.add_parser("config", help="read or change one key of a config file")
+    config_sub = config.add_subparsers(dest="action", required=True)
+    get = config_sub.add_parser("get", help="print a key's value (exit 1 when not written)")
+    get.add_argument("file", type=Path)
+    get.add_argument("key", help="e.g. school.name, display.on, sources[0].url")
+    set_ = config_sub.add_parser("set", help="change a key, keeping comments; checked first")
+    set_.add_argument("file", type=Path)
+    set_.add_argument("key", help="e.g. school.name, display.on, sources.ID.url")
+    set_.add_argument("value", help="the new value (a list as mon,tue or TOML)")
+    for action in (get, set_):
+        action.add_argument("--lang", choices=("ja", "en"), help="message language (default ja)")
     return parser
 
 
@@ -103,6 +120,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_check(args.files, args.lang)
         if args.command == "schema":
             return cmd_schema(args.out)
+        if args.command == "config":
+            return cmd_config(args)
+        if args.command == "setup":
+            return cmd_setup(args)
         if args.command == "run":
             return cmd_run(args)
         if args.command == "render":
@@ -134,6 +155,81 @@ def cmd_check(files: list[Path | str], lang: str | None) -> int:
         if issues:
             status = USAGE_ERROR
     return status
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    """`config get|set`: one key of a file, through the editor's document (config.edit)."""
+    from signage.config import message_language
+    from signage.config.edit import BrokenFile, Document, EditError, show_value
+    from signage.messages import text
+
+    lang = message_language(args.lang)
+    try:
+        document = Document.open(args.file, lang)
+        if args.action == "get":
+            value = document.get(args.key)
+            if value is None:
+                print(f"signage: {text(lang, 'edit_unset', key=args.key)}", file=sys.stderr)
+                return 1
+            print(show_value(value))
+            return 0
+        document.set_text(args.key, args.value)
+    except EditError as exc:
+        print(f"signage: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    except BrokenFile as exc:
+        print(exc.issue.format(), file=sys.stderr)
+        return USAGE_ERROR
+    except OSError as exc:
+        print(f"signage: {args.file}: {exc.strerror or exc}", file=sys.stderr)
+        return USAGE_ERROR
+    issues = document.issues()
+    errors = [issue for issue in issues if issue.severity == "error"]
+    if errors:
+        print(f"signage: {text(lang, 'edit_refused', count=len(errors))}", file=sys.stderr)
+        for issue in errors:
+            print(issue.format(), file=sys.stderr)
+        return USAGE_ERROR
+    for issue in issues:  # warnings: written all the same, as `check` passes them
+        print(issue.format(), file=sys.stderr)
+    if document.changed:
+        document.save()
+    print(text(lang, "edit_saved", file=args.file, key=args.key))
+    return 0
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    from signage.config import default_config_path, find_config
+    from signage.ui.setup import run_setup
+
+    path = args.file
+    if path is None:
+        found = find_config()
+        path = found if isinstance(found, Path) else default_config_path()
+    return run_setup(path, try_source, args.lang)
+
+
+def try_source(config: Config, source_id: str) -> Tried:
+    """Fetch one source of `config` once: what would appear, and what would be skipped.
+    (Skipped rows are not counted yet by the sources: an empty list until they are.)"""
+    import asyncio
+
+    from signage.clock import SystemClock
+    from signage.network import new_client
+    from signage.sources import make_source
+    from signage.ui.setup.trial import Tried
+
+    (sc,) = [sc for sc in config.sources if sc.id == source_id]
+    clock = SystemClock()
+    source = make_source(sc, config.school.tz, clock)
+
+    async def go() -> Tried:
+        async with new_client(config.network) as client:
+            raw = await source.fetch(client)
+        parsed = source.read(raw or b"", clock.now())
+        return Tried(parsed.items, (), parsed.warnings)
+
+    return asyncio.run(go())
 
 
 def load(args: argparse.Namespace, today: date) -> Loaded:

@@ -1,0 +1,102 @@
+"""The preview: a panel as the monitor would show it at a chosen moment, painted by the same
+renderer as `signage render`, from the data the sources gave when tried."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QDateTime, Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
+
+from signage.config import Config
+from signage.config.model import PANEL_KINDS
+from signage.messages import screen
+from signage.presenter import Frame
+from signage.store import Store
+from signage.ui.render import render_image
+from signage.ui.setup.trial import Tried
+from signage.view import build_view
+
+FRAME_SIZE = (1920, 1080)  # painted at the common monitor size, shown scaled down
+
+
+class Preview(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        self.config: Config | None = None
+        self.tried: Mapping[str, Tried] = {}
+        column = QVBoxLayout(self)
+        controls = QHBoxLayout()
+        self.panel = QComboBox()
+        for kind in PANEL_KINDS:
+            self.panel.addItem(screen(f"panel.{kind}"), kind)
+        self.moment = QDateTimeEdit(QDateTime.currentDateTime())
+        self.moment.setDisplayFormat("yyyy-MM-dd HH:mm")
+        self.moment.setCalendarPopup(True)
+        controls.addWidget(QLabel(screen("setup.preview_panel")))
+        controls.addWidget(self.panel)
+        controls.addWidget(QLabel(screen("setup.preview_at")))
+        controls.addWidget(self.moment)
+        controls.addStretch(1)
+        column.addLayout(controls)
+        self.image = QLabel()
+        self.image.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
+        self.image.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.image.setMinimumHeight(200)
+        column.addWidget(self.image, 1)
+        self.note = QLabel(screen("setup.preview_note"))
+        self.note.setWordWrap(True)
+        self.note.setStyleSheet("color: #6b6b6b;")
+        column.addWidget(self.note)
+        self.panel.currentIndexChanged.connect(self.refresh)
+        self.moment.dateTimeChanged.connect(self.refresh)
+
+    def show_config(self, config: Config | None, tried: Mapping[str, Tried]) -> None:
+        """The config to paint (None: it has errors, the last good picture stays)."""
+        if config is not None:
+            self.config, self.tried = config, tried
+        self.note.setText(
+            screen("setup.preview_note") if config is not None else screen("setup.preview_stale")
+        )
+        self.refresh()
+
+    def at(self) -> datetime:
+        zone = self.config.school.tz if self.config is not None else ZoneInfo("Asia/Tokyo")
+        chosen = self.moment.dateTime().toPython()
+        assert isinstance(chosen, datetime)
+        return chosen.replace(tzinfo=zone)
+
+    def refresh(self) -> None:
+        config = self.config
+        if config is None:
+            return
+        store = Store(sc.id for sc in config.sources)
+        now = self.at()
+        for sc in config.sources:
+            if sc.id in self.tried:
+                store.succeeded(sc.id, self.tried[sc.id].items, (), now)
+        view = build_view(config, store.snapshots(), now)
+        kinds = [panel.kind for panel in config.panels] or list(PANEL_KINDS)
+        kind = str(self.panel.currentData())
+        frame = Frame(kind, 0.0, kinds, frozenset(view.available()) | {kind})
+        image = render_image(view, frame, *FRAME_SIZE)
+        width = max(self.image.width(), 320)
+        scaled = QPixmap.fromImage(image).scaledToWidth(
+            width, Qt.TransformationMode.SmoothTransformation
+        )
+        self.image.setPixmap(scaled)
+
+    def resizeEvent(self, event: object) -> None:  # noqa: N802 (Qt's name)
+        super().resizeEvent(event)  # type: ignore[arg-type]
+        self.refresh()
