@@ -698,6 +698,7 @@ SCREEN: dict[str, str] = {
     "agenda.notices": "連絡事項",
     # `signage setup`: the config editor.
     "setup.title": "学校の設定 — {file}{mark}",
+    "setup.file": "設定ファイル: {path}",
     "setup.section.school": "学校",
     "setup.section.display": "表示する時間",
     "setup.section.bell": "日課",

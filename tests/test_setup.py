@@ -119,8 +119,8 @@ def test_a_broken_file_opens_at_its_line(qtbot, tmp_path: Path):
     view = window.centralWidget()
     assert isinstance(view, BrokenView)
     assert "5行目" in view.message.text()
-    assert view.text.toPlainText().startswith("[school]")
-    assert view.text.textCursor().blockNumber() == 4
+    assert view.text.toPlainText().startswith("1 │ [school]")
+    assert view.text.textCursor().block().text() == "5 │ on = 8:40"  # the line, marked
     path.write_text(
         '[school]\nname = "x"\n\n[display]\non = "8:40"\noff = "18:00"\n', encoding="utf-8"
     )
@@ -197,3 +197,14 @@ def test_the_preview_paints_the_chosen_panel(qtbot, school: Path):
 def test_setup_is_a_command():
     args = build_parser().parse_args(["setup", "school.toml"])
     assert args.command == "setup" and args.file == Path("school.toml")
+
+
+def test_the_quick_start_shows_the_editor_it_describes():
+    """Every picture and link of docs/quickstart.md is in the repository."""
+    import re
+
+    docs = EXAMPLE.parent.parent / "docs"
+    text = (docs / "quickstart.md").read_text(encoding="utf-8")
+    targets = re.findall(r"\]\(([^)#]+)\)", text)
+    assert any(t.endswith("setup-sources.png") for t in targets)
+    assert [t for t in targets if not (docs / t).exists()] == []

@@ -15,6 +15,18 @@ if TYPE_CHECKING:
     from signage.ui.setup.trial import TrySource
 
 
+def use_japanese_font(app: object) -> None:
+    """The kiosk's own font (a universal-design Japanese face where present) for the forms."""
+    from PySide6.QtGui import QFont
+    from PySide6.QtWidgets import QApplication
+
+    from signage.ui.fonts import japanese_family
+
+    family = japanese_family()
+    if family and isinstance(app, QApplication):
+        app.setFont(QFont(family, 11))
+
+
 def run_setup(path: Path, try_source: TrySource | None, lang: str | None = None) -> int:
     """Open the editor on `path` (created on the first save when it does not exist)."""
     from PySide6.QtWidgets import QApplication
@@ -23,6 +35,7 @@ def run_setup(path: Path, try_source: TrySource | None, lang: str | None = None)
     from signage.ui.setup.window import SetupWindow
 
     app = QApplication.instance() or QApplication([])
+    use_japanese_font(app)
     window = SetupWindow(path, try_source, lang)
     window.setWindowIcon(app_icon())
     window.show()

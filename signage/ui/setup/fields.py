@@ -138,12 +138,15 @@ class BoolField(Field):
         self.row.addWidget(self.box)
         self.row.addStretch(1)
         self.box.toggled.connect(self.report)
+        # The spec's help reads in TOML's words ("false: …"): the box says which it writes.
+        self.box.toggled.connect(lambda on: self.box.setText("true" if on else "false"))
         self.written = False
 
     def show_value(self, value: Any) -> None:
         self.written = value is not None
         default = self.key.default.replace("`", "") == "true"
         self.box.setChecked(bool(value) if value is not None else default)
+        self.box.setText("true" if self.box.isChecked() else "false")
 
     def value(self) -> Any:
         return self.box.isChecked()

@@ -7,10 +7,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPushButton,
     QTableWidget,
@@ -28,7 +30,7 @@ from signage.ui.setup.fields import Field, make_field
 # (key path, new value or None) -> None: the window writes it into the document.
 Edit = Callable[[KeyPath, Any], None]
 ERROR_STYLE = "color: #b3261e;"
-CAPTION_STYLE = "color: #6b6b6b; font-size: 11px;"
+CAPTION_STYLE = "color: #6b6b6b;"
 
 
 class KeyForm(QWidget):
@@ -62,6 +64,9 @@ class KeyForm(QWidget):
             label.setToolTip(tip)
             field.setToolTip(tip)
             note = QLabel(format_key_path(path))
+            # The key as typed in the file (and by `config set`), in a face whose underscore
+            # shows: BIZ UDPGothic's falls below a small label's line box.
+            note.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
             note.setStyleSheet(CAPTION_STYLE)
             note.setWordWrap(True)
             box = QVBoxLayout()
@@ -110,7 +115,9 @@ class EntryGrid(QWidget):
         column.setContentsMargins(0, 0, 0, 0)
         self.grid = QTableWidget(0, len(self.keys))
         self.grid.setHorizontalHeaderLabels([key.help[0] or key.name for key in self.keys])
-        self.grid.horizontalHeader().setStretchLastSection(True)
+        header = self.grid.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
         self.grid.verticalHeader().setVisible(True)
         self.grid.itemChanged.connect(self._changed)
         column.addWidget(self.grid)

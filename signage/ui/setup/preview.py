@@ -52,13 +52,14 @@ class Preview(QWidget):
         column.addLayout(controls)
         self.image = QLabel()
         self.image.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
-        self.image.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
-        self.image.setMinimumHeight(200)
-        column.addWidget(self.image, 1)
+        self.image.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.image.setMinimumHeight(240)
+        column.addWidget(self.image)
         self.note = QLabel(screen("setup.preview_note"))
         self.note.setWordWrap(True)
         self.note.setStyleSheet("color: #6b6b6b;")
         column.addWidget(self.note)
+        column.addStretch(1)
         self.panel.currentIndexChanged.connect(self.refresh)
         self.moment.dateTimeChanged.connect(self.refresh)
 
@@ -95,6 +96,7 @@ class Preview(QWidget):
         scaled = QPixmap.fromImage(image).scaledToWidth(
             width, Qt.TransformationMode.SmoothTransformation
         )
+        self.image.setFixedHeight(scaled.height())
         self.image.setPixmap(scaled)
 
     def resizeEvent(self, event: object) -> None:  # noqa: N802 (Qt's name)

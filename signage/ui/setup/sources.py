@@ -60,6 +60,7 @@ class SourcesPage(QWidget):
         self.list = QListWidget()
         self.list.setMinimumWidth(240)
         self.list.setMaximumWidth(320)
+        self.list.setStyleSheet("QListWidget::item { padding: 4px; }")
         self.list.currentRowChanged.connect(self._select)
         side.addWidget(self.list)
         adding = QHBoxLayout()
@@ -90,6 +91,7 @@ class SourcesPage(QWidget):
         trying.addWidget(self.try_state, 1)
         detail.addLayout(trying)
         self.results = QListWidget()
+        self.results.setStyleSheet("QListWidget::item { padding: 2px; }")
         detail.addWidget(self.results, 2)
         row.addLayout(detail, 2)
 

@@ -12,7 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDateTime, Qt
-from PySide6.QtGui import QCloseEvent, QColor, QKeySequence, QShortcut, QTextCursor, QTextFormat
+from PySide6.QtGui import (
+    QCloseEvent,
+    QColor,
+    QFontDatabase,
+    QKeySequence,
+    QShortcut,
+    QTextCursor,
+    QTextFormat,
+)
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -32,8 +40,9 @@ from PySide6.QtWidgets import (
 
 from signage.config import Config
 from signage.config.edit import BrokenFile, Document, EditError
+from signage.config.keys import Key
 from signage.config.model import Issue, KeyPath
-from signage.config.spec import KIND_ROLES, TOP
+from signage.config.spec import KIND_ROLES, SCHEDULE_KEYS, TOP
 from signage.messages import screen
 from signage.ui.setup.form import EntryGrid, KeyForm
 from signage.ui.setup.preview import Preview
@@ -99,6 +108,7 @@ class SetupWindow(QMainWindow):
 
         self.preview = Preview()
         self.issue_list = QListWidget()
+        self.issue_list.setStyleSheet("QListWidget::item { padding: 3px; }")
         self.issue_list.itemActivated.connect(self._go_to_issue)
         self.issue_list.itemClicked.connect(self._go_to_issue)
         self.summary = QLabel()
@@ -121,8 +131,9 @@ class SetupWindow(QMainWindow):
         centre = QSplitter(Qt.Orientation.Vertical)
         centre.addWidget(self.pages)
         centre.addWidget(bottom)
-        centre.setStretchFactor(0, 4)
+        centre.setStretchFactor(0, 5)
         centre.setStretchFactor(1, 1)
+        centre.setSizes([760, 140])
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(centre)
         split.addWidget(self.preview)
@@ -130,9 +141,15 @@ class SetupWindow(QMainWindow):
         split.setStretchFactor(1, 2)
         split.setSizes([900, 560])
         whole = QWidget()
-        line = QHBoxLayout(whole)
+        outer = QVBoxLayout(whole)
+        header = QLabel(screen("setup.file", path=self.path))
+        header.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        header.setStyleSheet("color: #444444; padding: 2px 4px;")
+        outer.addWidget(header)
+        line = QHBoxLayout()
         line.addWidget(self.nav)
         line.addWidget(split, 1)
+        outer.addLayout(line, 1)
         self.setCentralWidget(whole)
 
     def _page(self, names: tuple[str, ...]) -> QWidget:
@@ -156,10 +173,11 @@ class SetupWindow(QMainWindow):
                 column.addWidget(self._grid("panels", key.table), 1)
                 continue
             plain = [k for k in key.table if k.type != "tables"]
-            form = KeyForm(plain, (name,), self.edit)
-            self.forms.append(form)
-            column.addWidget(_heading(key.help[0]))
-            column.addWidget(form)
+            if name == "display":  # 表示する時間 first, as the docs have it
+                first = [k for k in plain if k.name in SCHEDULE_KEYS]
+                plain = [k for k in plain if k.name not in SCHEDULE_KEYS]
+                column.addWidget(self._form(name, first, screen("setup.section.display")))
+            column.addWidget(self._form(name, plain, key.help[0]))
             for sub in key.table:
                 if sub.type == "tables" and sub.table is not None:
                     column.addWidget(_heading(sub.help[0]))
@@ -169,6 +187,16 @@ class SetupWindow(QMainWindow):
         scroll.setWidgetResizable(True)
         scroll.setWidget(page)
         return scroll
+
+    def _form(self, name: str, keys: list[Key], title: str) -> QWidget:
+        form = KeyForm(keys, (name,), self.edit)
+        self.forms.append(form)
+        box = QWidget()
+        column = QVBoxLayout(box)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(_heading(title))
+        column.addWidget(form)
+        return box
 
     def _grid(self, name: str, table: Any) -> EntryGrid:
         at: KeyPath = tuple(name.split("."))
@@ -322,7 +350,12 @@ class BrokenView(QWidget):
         self.message.setWordWrap(True)
         self.message.setStyleSheet("font-size: 16px; color: #b3261e;")
         column.addWidget(self.message)
-        self.text = QPlainTextEdit(broken.raw)
+        numbered = broken.raw.splitlines() or [""]
+        width = len(str(len(numbered)))
+        self.text = QPlainTextEdit(
+            "\n".join(f"{n:>{width}} │ {line}" for n, line in enumerate(numbered, start=1))
+        )
+        self.text.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.text.setReadOnly(True)
         self.text.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         block = self.text.document().findBlockByNumber(max(issue.line - 1, 0))
