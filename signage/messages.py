@@ -735,6 +735,7 @@ SCREEN: dict[str, str] = {
     "setup.preview_at": "日時",
     "setup.preview_note": "「取得してみる」で取れたデータで描きます。",
     "setup.preview_stale": "誤りを直すまで、前の正しい設定で描いています。",
+    "setup.preview_dark": "この日時は画面が消えています（{reason}）。モニターは黒い画面です。",
     "setup.issue_error": "誤り　{line}行目　{key}: {message}",
     "setup.issue_warning": "警告　{line}行目　{key}: {message}",
     "setup.has_errors": "誤り {errors}件・警告 {warnings}件（誤りがある間は保存できません）",

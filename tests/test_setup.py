@@ -9,7 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QTime
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime
+from PySide6.QtWidgets import QTimeEdit
 
 from signage.cli import build_parser, try_source
 from signage.config import Config, check_text
@@ -112,6 +113,35 @@ def test_pickers_write_times_and_days(qtbot, school: Path):
     assert "display.off" in window.issue_list.item(0).text()  # off without on
 
 
+def test_a_periods_time_is_picked_and_an_end_deleted(qtbot, school: Path):
+    window = open_window(qtbot, school)
+    window.show()
+    window.nav.setCurrentRow(2)  # 日課
+    grid = window.grids["bell.periods"].grid
+    assert grid.item(1, 0).text() == "1校時"
+    grid.setCurrentCell(1, 2)
+    grid.editItem(grid.item(1, 2))
+    editor = grid.findChild(QTimeEdit)
+    assert editor is not None and editor.time() == QTime(9, 30)
+    editor.setTime(QTime(9, 35))
+    delegate = window.grids["bell.periods"].times
+    delegate.commitData.emit(editor)  # what Enter does
+    delegate.closeEditor.emit(editor)
+    assert window.document is not None
+    assert window.document.get("bell.periods[1].end") == "9:35"
+    assert window.document.get("bell.periods.1校時.end") == "9:35"
+    grid.setCurrentCell(1, 2)
+    qtbot.keyClick(grid, Qt.Key.Key_Delete)
+    assert window.document.get("bell.periods[1].end") is None
+    window.grids["bell.periods"].grid.setCurrentCell(12, 0)  # 下校 to the top
+    for _ in range(12):
+        row = grid.currentRow()
+        window.grids["bell.periods"]._move(window.grids["bell.periods"].move_entry, -1)
+        assert grid.currentRow() == row - 1
+    assert window.document.get("bell.periods[0].label") == "下校"
+    assert window.document.text().index('label = "下校"') < window.document.text().index("朝の会")
+
+
 def test_a_broken_file_opens_at_its_line(qtbot, tmp_path: Path):
     path = tmp_path / "signage.toml"
     path.write_text('[school]\nname = "x"\n\n[display]\non = 8:40\n', encoding="utf-8")
@@ -188,10 +218,25 @@ def test_the_preview_paints_the_chosen_panel(qtbot, school: Path):
     window = open_window(qtbot, school)
     window.show()
     preview = window.preview
+    preview.refresh()
     first = preview.image.pixmap().toImage()
     assert not first.isNull()
     preview.panel.setCurrentIndex(preview.panel.findData("week"))
     assert preview.image.pixmap().toImage() != first
+
+
+def test_the_preview_is_dark_when_the_monitor_is(qtbot, school: Path):
+    window = open_window(qtbot, school)
+    window.show()
+    preview = window.preview
+    preview.moment.setDateTime(QDateTime(QDate(2026, 12, 4), QTime(22, 0)))
+    image = preview.image.pixmap().toImage()
+    assert {image.pixelColor(x, y).name() for x in (5, 200) for y in (5, 100)} == {"#000000"}
+    assert preview.note.text() == "この日時は画面が消えています（時間外）。モニターは黒い画面です。"
+    preview.moment.setDateTime(QDateTime(QDate(2026, 12, 29), QTime(10, 0)))  # 年末年始
+    assert "休校日" in preview.note.text()
+    preview.moment.setDateTime(QDateTime(QDate(2026, 12, 4), QTime(10, 40)))
+    assert preview.image.pixmap().toImage().pixelColor(5, 5).name() != "#000000"
 
 
 def test_setup_is_a_command():

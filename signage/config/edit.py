@@ -18,6 +18,7 @@ import os
 import re
 import stat
 import tempfile
+import time
 import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -170,10 +171,23 @@ def write_atomic(path: Path, data: bytes) -> None:
             os.fsync(out.fileno())
         with contextlib.suppress(FileNotFoundError):  # a new file keeps the default mode
             os.chmod(temporary, stat.S_IMODE(path.stat().st_mode))
-        os.replace(temporary, path)
+        _replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def _replace(temporary: str, path: Path, tries: int = 20) -> None:
+    """os.replace; on Windows a reader holding the file open (the kiosk reading it, an
+    antivirus scan) makes it fail for a moment, so it is tried again for about a second."""
+    for attempt in range(tries):
+        try:
+            os.replace(temporary, path)
+            return
+        except PermissionError:
+            if attempt == tries - 1:
+                raise
+            time.sleep(0.05)
 
 
 class Document:

@@ -6,17 +6,20 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontDatabase
+from PySide6.QtCore import Qt, QTime
+from PySide6.QtGui import QFontDatabase, QKeyEvent
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
+    QStyledItemDelegate,
     QTableWidget,
     QTableWidgetItem,
+    QTimeEdit,
     QVBoxLayout,
     QWidget,
 )
@@ -94,6 +97,39 @@ class KeyForm(QWidget):
                 note.setStyleSheet(CAPTION_STYLE)
 
 
+class TimeDelegate(QStyledItemDelegate):
+    """A time cell is edited with a time picker and written as "H:MM"; an empty cell (Delete)
+    stays unwritten, as 下校's end."""
+
+    def createEditor(self, parent: QWidget, option: Any, index: Any) -> QWidget:  # noqa: N802
+        editor = QTimeEdit(parent)
+        editor.setDisplayFormat("H:mm")
+        return editor
+
+    def setEditorData(self, editor: QWidget, index: Any) -> None:  # noqa: N802
+        assert isinstance(editor, QTimeEdit)
+        text = str(index.data() or "")
+        parsed = QTime.fromString(text.zfill(5), "HH:mm")
+        editor.setTime(parsed if parsed.isValid() else QTime(8, 0))
+
+    def setModelData(self, editor: QWidget, model: Any, index: Any) -> None:  # noqa: N802
+        assert isinstance(editor, QTimeEdit)
+        model.setData(index, editor.time().toString("H:mm"))
+
+
+class Grid(QTableWidget):
+    """A table whose Delete key empties the chosen cells (an optional key left out)."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt's name)
+        if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and (
+            self.state() != QAbstractItemView.State.EditingState
+        ):
+            for item in self.selectedItems():
+                item.setText("")
+            return
+        super().keyPressEvent(event)
+
+
 class EntryGrid(QWidget):
     """An array of tables (`bell.periods`, `panels`): a row per entry, a column per key."""
 
@@ -110,10 +146,15 @@ class EntryGrid(QWidget):
         self.keys: Sequence[Key] = table.keys
         self.at = at
         self.edit = edit
+        self.move_entry = move
         self.loading = False
         column = QVBoxLayout(self)
         column.setContentsMargins(0, 0, 0, 0)
-        self.grid = QTableWidget(0, len(self.keys))
+        self.grid = Grid(0, len(self.keys))
+        self.times = TimeDelegate(self.grid)
+        for col, key in enumerate(self.keys):
+            if key.type == "time":
+                self.grid.setItemDelegateForColumn(col, self.times)
         self.grid.setHorizontalHeaderLabels([key.help[0] or key.name for key in self.keys])
         header = self.grid.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
@@ -125,8 +166,8 @@ class EntryGrid(QWidget):
         for name, action in (
             ("setup.add_row", add),
             ("setup.remove_row", lambda: remove(self.grid.currentRow())),
-            ("setup.move_up", lambda: self._move(move, -1)),
-            ("setup.move_down", lambda: self._move(move, 1)),
+            ("setup.move_up", lambda: self._move(self.move_entry, -1)),
+            ("setup.move_down", lambda: self._move(self.move_entry, 1)),
         ):
             button = QPushButton(screen(name))
             button.clicked.connect(action)
@@ -181,6 +222,13 @@ class EntryGrid(QWidget):
         self.edit(self.at + (item.row(), key.name), value)
 
     def mark(self, issues: Mapping[str, list[Issue]]) -> None:
+        self.loading = True  # a tooltip or colour set is an itemChanged too, not an edit
+        try:
+            self._mark(issues)
+        finally:
+            self.loading = False
+
+    def _mark(self, issues: Mapping[str, list[Issue]]) -> None:
         for row in range(self.grid.rowCount()):
             for col, key in enumerate(self.keys):
                 shown = format_key_path(self.at + (row, key.name))

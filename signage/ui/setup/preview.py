@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from PySide6.QtCore import QDateTime, Qt
-from PySide6.QtGui import QPixmap
+from PySide6.QtCore import QDateTime, Qt, QTimer
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -23,6 +23,7 @@ from signage.config import Config
 from signage.config.model import PANEL_KINDS
 from signage.messages import screen
 from signage.presenter import Frame
+from signage.schedule import reason_off
 from signage.store import Store
 from signage.ui.render import render_image
 from signage.ui.setup.trial import Tried
@@ -36,6 +37,7 @@ class Preview(QWidget):
         super().__init__()
         self.config: Config | None = None
         self.tried: Mapping[str, Tried] = {}
+        self.stale = False
         column = QVBoxLayout(self)
         controls = QHBoxLayout()
         self.panel = QComboBox()
@@ -60,17 +62,19 @@ class Preview(QWidget):
         self.note.setStyleSheet("color: #6b6b6b;")
         column.addWidget(self.note)
         column.addStretch(1)
+        self.later = QTimer(self)
+        self.later.setSingleShot(True)
+        self.later.setInterval(250)
+        self.later.timeout.connect(self.refresh)
         self.panel.currentIndexChanged.connect(self.refresh)
         self.moment.dateTimeChanged.connect(self.refresh)
 
     def show_config(self, config: Config | None, tried: Mapping[str, Tried]) -> None:
         """The config to paint (None: it has errors, the last good picture stays)."""
+        self.stale = config is None
         if config is not None:
             self.config, self.tried = config, tried
-        self.note.setText(
-            screen("setup.preview_note") if config is not None else screen("setup.preview_stale")
-        )
-        self.refresh()
+        self.later.start()  # typing a name repaints once, after the last key
 
     def at(self) -> datetime:
         zone = self.config.school.tz if self.config is not None else ZoneInfo("Asia/Tokyo")
@@ -79,7 +83,9 @@ class Preview(QWidget):
         return chosen.replace(tzinfo=zone)
 
     def refresh(self) -> None:
+        self.later.stop()
         config = self.config
+        self.note.setText(screen("setup.preview_stale" if self.stale else "setup.preview_note"))
         if config is None:
             return
         store = Store(sc.id for sc in config.sources)
@@ -87,11 +93,17 @@ class Preview(QWidget):
         for sc in config.sources:
             if sc.id in self.tried:
                 store.succeeded(sc.id, self.tried[sc.id].items, (), now)
-        view = build_view(config, store.snapshots(), now)
-        kinds = [panel.kind for panel in config.panels] or list(PANEL_KINDS)
-        kind = str(self.panel.currentData())
-        frame = Frame(kind, 0.0, kinds, frozenset(view.available()) | {kind})
-        image = render_image(view, frame, *FRAME_SIZE)
+        dark = reason_off(config.display.schedule, now)
+        if dark is not None:  # the kiosk paints the whole screen black then
+            image = QImage(*FRAME_SIZE, QImage.Format.Format_RGB32)
+            image.fill(Qt.GlobalColor.black)
+            self.note.setText(screen("setup.preview_dark", reason=dark))
+        else:
+            view = build_view(config, store.snapshots(), now)
+            kinds = [panel.kind for panel in config.panels] or list(PANEL_KINDS)
+            kind = str(self.panel.currentData())
+            frame = Frame(kind, 0.0, kinds, frozenset(view.available()) | {kind})
+            image = render_image(view, frame, *FRAME_SIZE)
         width = max(self.image.width(), 320)
         scaled = QPixmap.fromImage(image).scaledToWidth(
             width, Qt.TransformationMode.SmoothTransformation
@@ -101,4 +113,4 @@ class Preview(QWidget):
 
     def resizeEvent(self, event: object) -> None:  # noqa: N802 (Qt's name)
         super().resizeEvent(event)  # type: ignore[arg-type]
-        self.refresh()
+        self.later.start()
