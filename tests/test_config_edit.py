@@ -172,3 +172,27 @@ def test_write_atomic_replaces_the_whole_file(tmp_path: Path):
     write_atomic(path, b"new")
     assert path.read_bytes() == b"new"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.toml"]
+
+
+def test_a_table_value_is_written_inline_beside_its_source(school: Path, capsys):
+    key = "sources.staff-out.auth"
+    assert main(["config", "set", str(school), key, '{ type = "bearer", env = "TOKEN" }']) == 0
+    lines = school.read_text(encoding="utf-8").splitlines()
+    at = lines.index('auth = {type = "bearer", env = "TOKEN"}')
+    assert lines[at - 1] == "refresh_minutes = 15" and lines[at - 6] == 'id = "staff-out"'
+    capsys.readouterr()
+    assert main(["config", "get", str(school), key]) == 0
+    assert capsys.readouterr().out == '{type = "bearer", env = "TOKEN"}\n'
+
+
+def test_a_new_key_goes_under_its_tables_keys_not_into_a_sub_table(tmp_path: Path):
+    path = tmp_path / "signage.toml"
+    path.write_text(
+        '[bell]\ndays = ["mon"]\n# 時間帯\n\n[[bell.periods]]\nlabel = "1校時"\nstart = "8:45"\n',
+        encoding="utf-8",
+    )
+    assert main(["config", "set", str(path), "bell.name", "通常日課"]) == 0
+    assert path.read_text(encoding="utf-8") == (
+        '[bell]\ndays = ["mon"]\nname = "通常日課"\n# 時間帯\n\n'
+        '[[bell.periods]]\nlabel = "1校時"\nstart = "8:45"\n'
+    )

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QTimeEdit
 from signage.cli import build_parser, try_source
 from signage.config import Config, check_text
 from signage.model import Notice
-from signage.ui.setup.fields import DaysField, NumberField, TextField, TimeField
+from signage.ui.setup.fields import DaysField, NumberField, TextField, TimeField, TomlField
 from signage.ui.setup.trial import Skipped, Tried
 from signage.ui.setup.window import BrokenView, SetupWindow
 
@@ -173,6 +173,15 @@ def test_sources_are_added_edited_and_removed(qtbot, school: Path):
     url = page.form.fields["url"]
     assert isinstance(url, TextField)
     url.edit.setText("shared/board")
+    fields = page.form.fields["fields"]
+    assert isinstance(fields, TomlField)
+    fields.edit.setText('{ title = "件名" }')
+    assert window.document is not None
+    assert window.document.get("sources[5].fields") == {"title": "件名"}
+    page._select(0)
+    page._select(5)
+    assert fields is not page.form.fields["fields"]
+    assert page.form.fields["fields"].edit.text() == '{title = "件名"}'  # type: ignore[attr-defined]
     assert window.summary.text().startswith("保存できます")  # a missing folder: a warning
     page._remove()
     assert page.list.count() == 5

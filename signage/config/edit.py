@@ -79,8 +79,12 @@ def parse_key(key: str, lang: str = "ja") -> KeyPath:
         if match := _INDEX.match(rest):
             path.append(int(match.group(1)))
         elif (match := _PART.match(rest)) and match.group(0).strip():
-            part = next(g for g in match.groups() if g is not None)
-            path.append(bytes(part, "utf-8").decode("unicode_escape") if "\\" in part else part)
+            quoted, literal, bare = match.groups()
+            if quoted is not None:  # a "…" key, escapes read as TOML reads them
+                part = str(tomllib.loads(f'k = "{quoted}"')["k"])
+            else:
+                part = literal if literal is not None else bare
+            path.append(part)
         else:
             raise EditError(text(lang, "edit_bad_key", key=key))
         rest = rest[match.end() :]
@@ -288,11 +292,15 @@ class Document:
                 child = parent[part]
             parent = child
         last = path[-1]
+        before = _child(parent, last)
         if value is None:
-            if _child(parent, last) is not None:
+            if before is not None:
                 del parent[last]
             return
-        parent[last] = _item(value, _child(parent, last))
+        if before is None and isinstance(last, str):
+            _add_key(parent, last, _item(value, None))
+        else:
+            parent[last] = _item(value, before)
 
     def set_text(self, key: str, raw: str) -> None:
         """`config set`: `raw` read as the spec's type for `key`, then written."""
@@ -389,10 +397,44 @@ def _plain(node: Any) -> Any:
     return node
 
 
+def _add_key(parent: Any, key: str, item: Any) -> None:
+    """A new key of a table, written under the table's last key: before the comments and
+    blank lines that end the table (they introduce what follows), and before its sub-tables
+    ([[bell.periods]]), where it would belong to the last of them."""
+    container = parent if isinstance(parent, Container) else getattr(parent, "value", None)
+    if isinstance(parent, tomlkit.items.InlineTable) or not isinstance(container, Container):
+        parent[key] = item
+        return
+    body = container.body
+    tables = (tomlkit.items.Table, tomlkit.items.AoT)
+    first_table = next((i for i, (_, v) in enumerate(body) if isinstance(v, tables)), len(body))
+    keys = [i for i, (k, _) in enumerate(body[:first_table]) if k is not None]
+    at = keys[-1] + 1 if keys else 0
+    if at >= len(body) or isinstance(parent, tomlkit.TOMLDocument):
+        parent[key] = item
+    else:
+        container._insert_at(at, key, item)
+
+
+def _inline(value: Any) -> Any:
+    """A value as one line of TOML: a table as an inline table (`auth = { type = … }`), never
+    a new [section] that would land far from the key it belongs to."""
+    if isinstance(value, dict):
+        table = tomlkit.inline_table()
+        for key, inner in value.items():
+            table[key] = _inline(inner)
+        return table
+    if isinstance(value, list):
+        array = tomlkit.array()
+        array.extend(_inline(inner) for inner in value)
+        return array
+    return tomlkit.item(value)
+
+
 def _item(value: Any, before: Any) -> Any:
     """The tomlkit item for `value`, keeping the comment that followed the old value on its
     line (`refresh_minutes = 15  # every 15 minutes`)."""
-    item = tomlkit.item(value)
+    item = _inline(value)
     trivia = getattr(before, "trivia", None)
     if trivia is not None and trivia.comment and hasattr(item, "trivia"):
         item.trivia.comment_ws = trivia.comment_ws
@@ -404,4 +446,4 @@ def show_value(value: Any) -> str:
     """A value as `config get` prints it: text as it is (for scripts), anything else as TOML."""
     if isinstance(value, str):
         return value
-    return str(tomlkit.item(value).as_string())
+    return str(_inline(value).as_string())

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from signage.config.edit import show_value
 from signage.config.keys import Key
 from signage.messages import screen
 
@@ -281,9 +282,7 @@ class TomlField(Field):
         self.edit.textChanged.connect(self.report)
 
     def show_value(self, value: Any) -> None:
-        import tomlkit
-
-        self.edit.setText("" if value is None else tomlkit.item(value).as_string())
+        self.edit.setText("" if value is None else show_value(value))
 
     def value(self) -> Any:
         text = self.edit.text().strip()
