@@ -144,15 +144,22 @@ def test_key_paths():
 
 def test_entries_are_added_moved_and_removed(school: Path):
     document = Document.open(school)
+    before = document.text()
     index = document.add_entry(
         "sources", {"id": "kyushoku", "kind": "csv", "role": "notices", "url": "k.csv"}
     )
+    # right under the last source, not after the comments that introduce what follows it
+    added = '[[sources]]\nid = "kyushoku"\nkind = "csv"\nrole = "notices"\nurl = "k.csv"\n\n'
+    last = 'name = "児童名" }\n\n'
+    assert document.text() == before.replace(last, last + added)
     assert document.get(f"sources[{index}].id") == "kyushoku"
     assert [issue.key for issue in document.errors()] == []
     document.move_entry("panels", 3, 0)
     assert [p["kind"] for p in document.entries("panels")] == ["visits", "today", "week", "notices"]
     document.remove_entry("sources", index)
     assert "kyushoku" not in [s["id"] for s in document.entries("sources")]
+    document.move_entry("panels", 0, 3)
+    assert document.text() == before  # added and removed: the file as it was
     with pytest.raises(EditError):
         document.get("sources.kyushoku.id")
 
@@ -196,3 +203,26 @@ def test_a_new_key_goes_under_its_tables_keys_not_into_a_sub_table(tmp_path: Pat
         '[bell]\ndays = ["mon"]\nname = "通常日課"\n# 時間帯\n\n'
         '[[bell.periods]]\nlabel = "1校時"\nstart = "8:45"\n'
     )
+
+
+def test_removing_a_source_keeps_the_comment_introducing_the_next(school: Path):
+    document = Document.open(school)
+    before = document.text()
+    document.remove_entry("sources", 0)
+    assert [s["id"] for s in document.entries("sources")][0] == "ict-visits"
+    after = document.text()
+    assert (
+        "# ICT支援員の訪問予定（市内の学校で共有するカレンダー）。本校の分だけ表示します。" in after
+    )
+    assert "school-calendar" not in after
+    removed = [line for line in changed_lines(before, after) if line.startswith("-")]
+    assert removed == [
+        "-[[sources]]",
+        '-id = "school-calendar"',
+        '-kind = "ics"',
+        '-role = "events"',
+        "-url = "
+        '"https://calendar.google.com/calendar/ical/mirai-es.isesaki%40example.jp/public/basic.ics"',
+        "-refresh_minutes = 15",
+    ]
+    assert [line for line in changed_lines(before, after) if line.startswith("+")] == []

@@ -32,7 +32,7 @@ from tomlkit.exceptions import TOMLKitError
 
 from signage.config.keys import Key
 from signage.config.load import check_text, message_language, parse_config
-from signage.config.locate import format_key_path
+from signage.config.locate import LineLocator, format_key_path
 from signage.config.model import Config, Issue, KeyPath
 from signage.config.spec import TOP
 from signage.messages import text
@@ -51,6 +51,8 @@ __all__ = [
 _BOM = "\ufeff"
 _PART = re.compile(r"""\s*(?:"((?:[^"\\]|\\.)*)"|'([^']*)'|([^.\[\]"'\s]+))\s*""")
 _INDEX = re.compile(r"\[\s*(\d+)\s*\]")
+_HEADER = re.compile(r"""^\s*\[\[?\s*[A-Za-z0-9_"'-]""")
+_COMMENT = re.compile(r"^\s*#")
 # What names an entry of an array of tables when the path gives a name instead of an index.
 _ENTRY_NAMES = ("id", "kind", "label")
 
@@ -328,9 +330,12 @@ class Document:
         for key, value in values.items():
             table[key] = value
         if isinstance(array, tomlkit.items.AoT):
+            _take_trailing(array[-1], table) if len(array) else None
             array.append(table)
             return len(array) - 1
         *parents, last = name.split(".")
+        if self.doc.as_string().strip() and not self.doc.as_string().endswith("\n\n"):
+            self.doc.add(tomlkit.nl())
         holder: Any = self.doc
         for part in parents:
             if _child(holder, part) is None:
@@ -341,9 +346,25 @@ class Document:
         return 0
 
     def remove_entry(self, name: str, index: int) -> None:
+        """Remove an entry's header and keys, and the comments among them; the comments and
+        blank lines after its last key stay (they introduce what follows)."""
         array = self._array(name)
-        if isinstance(array, list) and 0 <= index < len(array):
+        if not isinstance(array, list) or not 0 <= index < len(array):
+            return
+        text = self.text()
+        start = LineLocator(text).lines.get((*name.split("."), index))
+        if start is None:  # not written as [[…]] (an inline array of tables): as a value
             del array[index]
+            return
+        lines = text.splitlines(keepends=True)
+        end = next((n for n in range(start, len(lines)) if _HEADER.match(lines[n])), len(lines))
+        while end > start and (not lines[end - 1].strip() or _COMMENT.match(lines[end - 1])):
+            end -= 1
+        del lines[start - 1 : end]
+        at = start - 1  # one blank line where the entry was, not two
+        if 0 < at < len(lines) and not lines[at].strip() and not lines[at - 1].strip():
+            del lines[at]
+        self.doc = tomlkit.parse("".join(lines))
 
     def move_entry(self, name: str, index: int, to: int) -> None:
         """Move an entry of `panels` (the rotation's order) or `bell.periods` to `to`."""
@@ -395,6 +416,20 @@ def _plain(node: Any) -> Any:
     if hasattr(node, "unwrap"):
         return node.unwrap()
     return node
+
+
+def _take_trailing(last: Any, new: Any) -> None:
+    """Move the comments and blank lines that end the last entry (they introduce what
+    follows it: a commented-out example, the next section) to the end of the new entry, so
+    the new one is written right under the last, with a blank line between."""
+    body = last.value.body
+    keys = [i for i, (k, _) in enumerate(body) if k is not None]
+    if not keys or keys[-1] == len(body) - 1:
+        return
+    trailing = body[keys[-1] + 1 :]
+    del body[keys[-1] + 1 :]
+    body.append((None, tomlkit.items.Whitespace("\n")))
+    new.value.body.extend(trailing)
 
 
 def _add_key(parent: Any, key: str, item: Any) -> None:
