@@ -139,7 +139,10 @@ def test_a_periods_time_is_picked_and_an_end_deleted(qtbot, school: Path):
         window.grids["bell.periods"]._move(window.grids["bell.periods"].move_entry, -1)
         assert grid.currentRow() == row - 1
     assert window.document.get("bell.periods[0].label") == "下校"
-    assert window.document.text().index('label = "下校"') < window.document.text().index("朝の会")
+    text = window.document.text()
+    assert text.index('label = "下校"') < text.index("朝の会")
+    # the comments after the last period introduce the network section: they stay below it
+    assert text.index('label = "帰りの会"') < text.index("# --- 学校のネットワーク")
 
 
 def test_a_broken_file_opens_at_its_line(qtbot, tmp_path: Path):

@@ -369,10 +369,21 @@ class Document:
     def move_entry(self, name: str, index: int, to: int) -> None:
         """Move an entry of `panels` (the rotation's order) or `bell.periods` to `to`."""
         array = self._array(name)
-        if isinstance(array, list) and 0 <= index < len(array) and 0 <= to < len(array):
-            entry = array[index]
-            del array[index]
-            array.insert(to, entry)
+        if not (isinstance(array, list) and 0 <= index < len(array) and 0 <= to < len(array)):
+            return
+        values = [_plain(entry) for entry in array]
+        values.insert(to, values.pop(index))
+        # The keys move, the comments between the entries stay where they are: the ones after
+        # the last period introduce the next section, not the period.
+        for position in range(min(index, to), max(index, to) + 1):
+            old = array[position]
+            new = tomlkit.table() if isinstance(old, tomlkit.items.Table) else _inline({})
+            for key, value in values[position].items():
+                new[key] = _inline(value)
+            if isinstance(old, tomlkit.items.Table):
+                _take_trailing(old, new, blank=False)
+            del array[position]
+            array.insert(position, new)
 
     # --- checking and saving ------------------------------------------------------------
 
@@ -418,7 +429,7 @@ def _plain(node: Any) -> Any:
     return node
 
 
-def _take_trailing(last: Any, new: Any) -> None:
+def _take_trailing(last: Any, new: Any, blank: bool = True) -> None:
     """Move the comments and blank lines that end the last entry (they introduce what
     follows it: a commented-out example, the next section) to the end of the new entry, so
     the new one is written right under the last, with a blank line between."""
@@ -428,7 +439,8 @@ def _take_trailing(last: Any, new: Any) -> None:
         return
     trailing = body[keys[-1] + 1 :]
     del body[keys[-1] + 1 :]
-    body.append((None, tomlkit.items.Whitespace("\n")))
+    if blank:
+        body.append((None, tomlkit.items.Whitespace("\n")))
     new.value.body.extend(trailing)
 
 
