@@ -200,6 +200,8 @@ def test_trying_a_source_lists_what_appears_and_what_is_skipped(qtbot, school: P
         return Tried((notice,), (Skipped("3行目", "重要度「すごく」が読めません"),))
 
     window = open_window(qtbot, school, trial)
+    window.show()
+    window.nav.setCurrentRow(3)  # 情報源
     page = window.sources
     page.list.setCurrentRow(3)
     page.try_button.click()
@@ -209,6 +211,9 @@ def test_trying_a_source_lists_what_appears_and_what_is_skipped(qtbot, school: P
     assert lines == ["連絡 職員会議の資料 2026-12-03", "飛ばす 3行目: 重要度「すごく」が読めません"]
     assert page.try_state.text() == "画面に出るもの 1件、読めず飛ばすもの 1件"
     assert window.tried["board-notices"].items == (notice,)
+    assert window.preview.panel.currentData() == "notices"  # the source's panel, with its items
+    page.list.setCurrentRow(1)  # ict-visits
+    assert window.preview.panel.currentData() == "visits"
 
 
 def test_the_command_lines_trial_reads_a_real_source(qtbot, tmp_path: Path):
@@ -233,8 +238,12 @@ def test_the_preview_paints_the_chosen_panel(qtbot, school: Path):
     preview.refresh()
     first = preview.image.pixmap().toImage()
     assert not first.isNull()
+    assert preview.panel.currentData() == "today"
     preview.panel.setCurrentIndex(preview.panel.findData("week"))
     assert preview.image.pixmap().toImage() != first
+    window.nav.setCurrentRow(4)  # パネル: the preview follows the row chosen
+    window.grids["panels"].grid.setCurrentCell(2, 1)
+    assert preview.panel.currentData() == "notices"
 
 
 def test_the_preview_is_dark_when_the_monitor_is(qtbot, school: Path):

@@ -30,6 +30,8 @@ from signage.ui.setup.trial import Tried
 from signage.view import build_view
 
 FRAME_SIZE = (1920, 1080)  # painted at the common monitor size, shown scaled down
+# The panel that shows a source's items best, for the source being edited.
+ROLE_PANEL = {"notices": "notices", "visits": "visits", "events": "week"}
 
 
 class Preview(QWidget):
@@ -75,6 +77,11 @@ class Preview(QWidget):
         if config is not None:
             self.config, self.tried = config, tried
         self.later.start()  # typing a name repaints once, after the last key
+
+    def show_panel(self, kind: str) -> None:
+        """Follow what is being edited: a source's panel, a panel's row."""
+        index = self.panel.findData(ROLE_PANEL.get(kind, kind))
+        self.panel.setCurrentIndex(index if index >= 0 else self.panel.findData("today"))
 
     def at(self) -> datetime:
         zone = self.config.school.tz if self.config is not None else ZoneInfo("Asia/Tokyo")

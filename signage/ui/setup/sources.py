@@ -42,10 +42,12 @@ class SourcesPage(QWidget):
         config: Callable[[], Config | None],
         try_source: TrySource | None,
         tried: Callable[[str, Tried], None],
+        show_role: Callable[[str], None] = lambda role: None,
     ) -> None:
         super().__init__()
         self.edit, self.add_source, self.remove_source = edit, add, remove
         self.config, self.try_source, self.tried = config, try_source, tried
+        self.show_role = show_role
         self.entries: list[dict[str, Any]] = []
         self.form: KeyForm | None = None
         self.form_kind: tuple[int, str] | None = None
@@ -107,7 +109,7 @@ class SourcesPage(QWidget):
         self.list.blockSignals(False)
         if self.entries:
             self.list.setCurrentRow(min(current, len(self.entries) - 1))
-            self._select(self.list.currentRow())
+            self._show_form(self.list.currentRow())
         else:
             self._show_form(None)
 
@@ -122,6 +124,8 @@ class SourcesPage(QWidget):
 
     def _select(self, row: int) -> None:
         self._show_form(row if 0 <= row < len(self.entries) else None)
+        if 0 <= row < len(self.entries) and self.isVisible():  # chosen by the admin
+            self.show_role(str(self.entries[row].get("role", "")))
 
     def _show_form(self, row: int | None) -> None:
         if row is None:

@@ -94,6 +94,7 @@ class SetupWindow(QMainWindow):
     def _build(self) -> None:
         self.forms: list[KeyForm] = []
         self.grids: dict[str, EntryGrid] = {}
+        self.preview = Preview()
         self.pages = QStackedWidget()
         self.nav = QListWidget()
         self.nav.setFixedWidth(170)
@@ -106,7 +107,6 @@ class SetupWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.nav.setCurrentRow(0)
 
-        self.preview = Preview()
         self.issue_list = QListWidget()
         self.issue_list.setStyleSheet("QListWidget::item { padding: 3px; }")
         self.issue_list.itemActivated.connect(self._go_to_issue)
@@ -166,6 +166,7 @@ class SetupWindow(QMainWindow):
                     lambda: self.config,
                     self.try_source,
                     self._tried,
+                    self.preview.show_panel,
                 )
                 return self.sources
             if name == "panels":
@@ -210,6 +211,8 @@ class SetupWindow(QMainWindow):
             lambda row, to: self._structure(lambda d: d.move_entry(name, row, to)),
         )
         grid.setMinimumHeight(260)
+        if name == "panels":  # the preview follows the panel chosen in the list
+            grid.grid.currentCellChanged.connect(lambda row, *_: self._show_panel_row(row))
         self.grids[name] = grid
         return grid
 
@@ -255,6 +258,10 @@ class SetupWindow(QMainWindow):
         )
         self.reload()
         return index
+
+    def _show_panel_row(self, row: int) -> None:
+        if self.document is not None and 0 <= row < len(self.document.entries("panels")):
+            self.preview.show_panel(str(self.document.entries("panels")[row].get("kind")))
 
     def _tried(self, source_id: str, tried: Tried) -> None:
         self.tried[source_id] = tried
