@@ -180,8 +180,12 @@ def cmd_config(args: argparse.Namespace) -> int:
     except BrokenFile as exc:
         print(exc.issue.format(), file=sys.stderr)
         return USAGE_ERROR
+    except FileNotFoundError:
+        print(f"signage: {args.file}: {text(lang, 'file_missing')}", file=sys.stderr)
+        return USAGE_ERROR
     except OSError as exc:
-        print(f"signage: {args.file}: {exc.strerror or exc}", file=sys.stderr)
+        reason = text(lang, "file_unreadable", error=exc.strerror or exc)
+        print(f"signage: {args.file}: {reason}", file=sys.stderr)
         return USAGE_ERROR
     issues = document.issues()
     errors = [issue for issue in issues if issue.severity == "error"]

@@ -744,6 +744,7 @@ SCREEN: dict[str, str] = {
     "setup.save": "保存",
     "setup.saved": "{time} に保存しました",
     "setup.not_saved": "誤りが {count} 件あるため保存していません",
+    "setup.save_failed": "保存できませんでした（{error}）",
     "setup.unsaved_title": "保存していない変更",
     "setup.unsaved": "変更を保存しますか？",
     "setup.broken": "{file} の {line}行目が読めません。{message}",

@@ -226,3 +226,9 @@ def test_removing_a_source_keeps_the_comment_introducing_the_next(school: Path):
         "-refresh_minutes = 15",
     ]
     assert [line for line in changed_lines(before, after) if line.startswith("+")] == []
+
+
+def test_a_missing_file_is_named_in_japanese(tmp_path: Path, capsys):
+    assert main(["config", "get", str(tmp_path / "none.toml"), "school.name"]) == 2
+    assert "設定ファイルが見つかりません" in capsys.readouterr().err
+    assert not (tmp_path / "none.toml").exists()

@@ -274,3 +274,17 @@ def test_the_quick_start_shows_the_editor_it_describes():
     targets = re.findall(r"\]\(([^)#]+)\)", text)
     assert any(t.endswith("setup-sources.png") for t in targets)
     assert [t for t in targets if not (docs / t).exists()] == []
+
+
+def test_a_file_that_cannot_be_written_says_so(qtbot, school: Path, monkeypatch):
+    window = open_window(qtbot, school)
+    field(window, "school", "name").edit.setText("別の学校")
+
+    def refuse(*args: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("signage.config.edit.os.replace", refuse)
+    assert window.save() is False
+    assert window.saved_note.text() == "保存できませんでした（Permission denied）"
+    assert window.windowTitle().endswith("*")
+    assert [p.name for p in school.parent.iterdir()] == ["signage.toml"]

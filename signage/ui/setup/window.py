@@ -315,7 +315,11 @@ class SetupWindow(QMainWindow):
         """Write the file unless it has errors; whether it was written."""
         if self.document is None:
             return False
-        errors = self.document.save()
+        try:
+            errors = self.document.save()
+        except OSError as error:  # a read-only file, a folder without the right to write
+            self.saved_note.setText(screen("setup.save_failed", error=error.strerror or error))
+            return False
         if errors:
             self.saved_note.setText(screen("setup.not_saved", count=len(errors)))
             return False
