@@ -708,6 +708,7 @@ SCREEN: dict[str, str] = {
     "setup.panels_help": "切り替わるパネルの順番と秒数（上から順に表示）",
     "setup.required": "必須",
     "setup.default": "（書かない：既定）",
+    "setup.choice": "{value}（{label}）",
     "setup.default_is": "既定 {value}",
     "setup.use": "指定する",
     "setup.weekdays": "月火水木金土日",

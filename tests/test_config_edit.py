@@ -137,7 +137,7 @@ def test_key_paths():
     assert parse_key("sources[2].url") == ("sources", 2, "url")
     assert parse_key("sources.board-notices.url") == ("sources", "board-notices", "url")
     assert parse_key('sources[0].fields."件名"') == ("sources", 0, "fields", "件名")
-    for bad in ("", ".x", "school.", "[0]"):
+    for bad in ("", ".x", "school.", "[0]", 'sources[0]."\\q"'):
         with pytest.raises(EditError):
             parse_key(bad)
 

@@ -244,6 +244,13 @@ def test_the_preview_paints_the_chosen_panel(qtbot, school: Path):
     window.nav.setCurrentRow(4)  # パネル: the preview follows the row chosen
     window.grids["panels"].grid.setCurrentCell(2, 1)
     assert preview.panel.currentData() == "notices"
+    grid = window.grids["panels"].grid
+    grid.cellWidget(2, 0).setCurrentIndex(grid.cellWidget(2, 0).findData("week"))
+    assert window.document is not None
+    assert window.document.get("panels[2].kind") == "week"
+    assert grid.cellWidget(2, 0).currentText() == "week（今週）"
+    window._structure(lambda d: d.add_entry("panels", {"kind": "today"}))
+    assert grid.rowCount() == 5 and grid.cellWidget(4, 0).currentText() == "today（今日）"
 
 
 def test_the_preview_is_dark_when_the_monitor_is(qtbot, school: Path):

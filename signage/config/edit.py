@@ -83,7 +83,10 @@ def parse_key(key: str, lang: str = "ja") -> KeyPath:
         elif (match := _PART.match(rest)) and match.group(0).strip():
             quoted, literal, bare = match.groups()
             if quoted is not None:  # a "…" key, escapes read as TOML reads them
-                part = str(tomllib.loads(f'k = "{quoted}"')["k"])
+                try:
+                    part = str(tomllib.loads(f'k = "{quoted}"')["k"])
+                except tomllib.TOMLDecodeError:
+                    raise EditError(text(lang, "edit_bad_key", key=key)) from None
             else:
                 part = literal if literal is not None else bare
             path.append(part)

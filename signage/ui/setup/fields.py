@@ -65,8 +65,9 @@ class TextField(Field):
     def __init__(self, key: Key) -> None:
         super().__init__(key)
         self.edit = QLineEdit()
-        if key.example:
-            self.edit.setPlaceholderText(key.example.replace("`", ""))
+        if key.example:  # the docs' first example, without TOML's quotes (typed without them)
+            first = key.example.split("`, `")[0].replace("`", "")
+            self.edit.setPlaceholderText(first.strip("'\""))
         self.row.addWidget(self.edit)
         self.edit.textChanged.connect(self.report)
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from signage.config.keys import Key, Table
 from signage.config.locate import format_key_path
 from signage.config.model import Issue, KeyPath
-from signage.messages import screen
+from signage.messages import SCREEN, screen
 from signage.ui.setup.fields import Field, make_field
 
 # (key path, new value or None) -> None: the window writes it into the document.
@@ -199,13 +199,20 @@ class EntryGrid(QWidget):
     def _combo(self, row: int, col: int, key: Key, value: Any) -> None:
         combo = QComboBox()
         for choice in key.choices:
-            combo.addItem(choice, choice)
+            combo.addItem(self.label_of(key, choice), choice)
         if value is not None and combo.findData(value) < 0:
             combo.addItem(str(value), value)
         combo.setCurrentIndex(max(combo.findData(value), 0))
         path = self.at + (row, key.name)
         combo.currentIndexChanged.connect(lambda _, c=combo, p=path: self.edit(p, c.currentData()))
         self.grid.setCellWidget(row, col, combo)
+
+    @staticmethod
+    def label_of(key: Key, choice: str) -> str:
+        """A choice as listed: a panel kind with its name on screen (notices（連絡事項）)."""
+        if key.name == "kind" and f"panel.{choice}" in SCREEN:
+            return screen("setup.choice", value=choice, label=screen(f"panel.{choice}"))
+        return choice
 
     def _changed(self, item: QTableWidgetItem) -> None:
         if self.loading:

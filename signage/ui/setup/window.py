@@ -90,6 +90,7 @@ class SetupWindow(QMainWindow):
             return
         self._build()
         self.reload()
+        self.preview.refresh()  # the first picture at once, not after the typing pause
 
     def _build(self) -> None:
         self.forms: list[KeyForm] = []
@@ -201,12 +202,15 @@ class SetupWindow(QMainWindow):
 
     def _grid(self, name: str, table: Any) -> EntryGrid:
         at: KeyPath = tuple(name.split("."))
-        first = table.keys[0].name
+        # A new row starts with a valid choice where there is one (a panel: today), else with
+        # its first key empty for the admin to fill in (a period's label).
+        start = {key.name: key.choices[0] for key in table.keys if key.choices}
+        start = start or {table.keys[0].name: ""}
         grid = EntryGrid(
             table,
             at,
             self.edit,
-            lambda: self._structure(lambda d: d.add_entry(name, {first: ""})),
+            lambda: self._structure(lambda d: d.add_entry(name, dict(start))),
             lambda row: self._structure(lambda d: d.remove_entry(name, row)),
             lambda row, to: self._structure(lambda d: d.move_entry(name, row, to)),
         )
