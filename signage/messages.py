@@ -699,6 +699,7 @@ SCREEN: dict[str, str] = {
     # `signage setup`: the config editor.
     "setup.title": "学校の設定 — {file}{mark}",
     "setup.file": "設定ファイル: {path}",
+    "setup.file_new": "設定ファイル: {path}（新しく作ります。「保存」で書き込みます）",
     "setup.section.school": "学校",
     "setup.section.display": "表示する時間",
     "setup.section.bell": "日課",

@@ -295,3 +295,22 @@ def test_a_file_that_cannot_be_written_says_so(qtbot, school: Path, monkeypatch)
     assert window.saved_note.text() == "保存できませんでした（Permission denied）"
     assert window.windowTitle().endswith("*")
     assert [p.name for p in school.parent.iterdir()] == ["signage.toml"]
+
+
+def test_a_first_config_is_made_from_an_empty_form(qtbot, tmp_path: Path):
+    path = tmp_path / "signage" / "signage.toml"  # the folder does not exist yet either
+    window = open_window(qtbot, path)
+    field(window, "school", "name").edit.setText("みらい小学校")
+    window.nav.setCurrentRow(3)
+    window.sources.kind.setCurrentIndex(window.sources.kind.findData("ics"))
+    window.sources._add()
+    url = window.sources.form.fields["url"]  # type: ignore[union-attr]
+    url.edit.setText("https://example.org/school.ics")  # type: ignore[attr-defined]
+    assert window.summary.text() == "問題ありません"
+    assert window.save() is True
+    _, issues = check_text(path.read_text(encoding="utf-8"), str(path), path.parent)
+    assert issues == []
+    assert path.read_text(encoding="utf-8") == (
+        '[school]\nname = "みらい小学校"\n\n[[sources]]\nid = "ics-1"\nkind = "ics"\n'
+        'role = "events"\nurl = "https://example.org/school.ics"\n'
+    )

@@ -172,6 +172,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     """Write `data` to `path` so that a reader (the kiosk polling the file) sees the old file
     or the new one, never half of it: a temporary file beside it, flushed, then renamed over."""
     folder = path.parent
+    folder.mkdir(parents=True, exist_ok=True)  # the first save of %APPDATA%\signage\signage.toml
     fd, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as out:
