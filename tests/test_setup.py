@@ -314,3 +314,22 @@ def test_a_first_config_is_made_from_an_empty_form(qtbot, tmp_path: Path):
         '[school]\nname = "みらい小学校"\n\n[[sources]]\nid = "ics-1"\nkind = "ics"\n'
         'role = "events"\nurl = "https://example.org/school.ics"\n'
     )
+
+
+def test_a_login_is_written_key_by_key_and_removed_whole(qtbot, school: Path):
+    window = open_window(qtbot, school)
+    page = window.sources
+    page.list.setCurrentRow(2)  # staff-out
+    kind = page.auth_form.fields["type"]
+    kind.combo.setCurrentIndex(kind.combo.findData("bearer"))  # type: ignore[attr-defined]
+    assert window.document is not None
+    assert window.document.get("sources[2].auth") == {"type": "bearer"}
+    assert "sources[2].auth" in window.issue_list.item(0).text()  # bearer needs env or file
+    env = page.auth_form.fields["env"]
+    env.edit.setText("STAFF_TOKEN")  # type: ignore[attr-defined]
+    assert window.document.get("sources[2].auth") == {"type": "bearer", "env": "STAFF_TOKEN"}
+    assert window.summary.text() == "問題ありません"
+    env.edit.setText("")  # type: ignore[attr-defined]
+    kind.combo.setCurrentIndex(0)  # type: ignore[attr-defined]  # （書かない）: no login
+    assert window.document.get("sources[2].auth") is None
+    assert not window.document.changed

@@ -286,7 +286,9 @@ class Document:
         """Write `value` at `key`, creating the tables on the way. None removes the key."""
         path, _ = self.key_of(key)
         parent: Any = self.doc
+        chain: list[tuple[Any, str | int]] = []  # each table on the way, and its key there
         for depth, part in enumerate(path[:-1]):
+            chain.append((parent, part))
             child = _child(parent, part)
             if child is None:
                 if value is None:
@@ -302,6 +304,12 @@ class Document:
         if value is None:
             if before is not None:
                 del parent[last]
+            # a small table left empty goes too (`auth = {}` would be a login without a type)
+            for holder, part in reversed(chain):
+                child = _child(holder, part)
+                if not isinstance(child, tomlkit.items.InlineTable) or len(child):
+                    break
+                del holder[part]
             return
         if before is None and isinstance(last, str):
             _add_key(parent, last, _item(value, None))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import QTimer
@@ -135,14 +136,29 @@ class SourcesPage(QWidget):
         entry = self.entries[row]
         kind = str(entry.get("kind", ""))
         if self.form is None or self.form_kind != (row, kind):
-            keys = [key for key in SOURCES if not key.kinds or kind in key.kinds]
+            keys = [k for k in SOURCES if (not k.kinds or kind in k.kinds) and k.name != "auth"]
             roles = {"role": KIND_ROLES.get(kind, ())}
             self.form = KeyForm(keys, ("sources", row), self._edit, roles)
+            # The login, key by key: its type may be left out (no login), so it is not marked
+            # 必須 here; the checker says so when a login is written without its type.
+            auth = SOURCES["auth"]
+            assert auth.table is not None
+            auth_keys = [replace(k, required=False) for k in auth.table]
+            self.auth_form = KeyForm(auth_keys, ("sources", row, "auth"), self._edit)
+            box = QWidget()
+            column = QVBoxLayout(box)
+            column.addWidget(self.form)
+            heading = QLabel(auth.help[0])
+            heading.setStyleSheet("font-weight: bold; margin-top: 6px;")
+            column.addWidget(heading)
+            column.addWidget(self.auth_form)
+            column.addStretch(1)
             self.form_kind = (row, kind)
-            self.detail_area.setWidget(self.form)
+            self.detail_area.setWidget(box)
             self.results.clear()
             self.try_state.setText("")
         self.form.load(entry)
+        self.auth_form.load(entry.get("auth") or {})
         item = self.list.item(row)
         if item is not None:
             item.setText(_entry_label(entry))
@@ -163,6 +179,7 @@ class SourcesPage(QWidget):
     def mark(self, issues: Mapping[str, list[Issue]]) -> None:
         if self.form is not None:
             self.form.mark(issues)
+            self.auth_form.mark(issues)
         for row in range(self.list.count()):
             prefix = f"sources[{row}]"
             bad = any(key == prefix or key.startswith(prefix + ".") for key in issues)
