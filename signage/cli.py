@@ -77,7 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     schema.add_argument("--out", type=Path, help="write it to this file (UTF-8) instead")
 
     setup = sub.add_parser("setup", help="edit the school's config in a form (設定画面)")
-    setup.add_argument("file", nargs="?", type=Path, help="the config file (default: the usual)")
+    setup.add_argument(
+        "file_given", nargs="?", metavar="file", help="the config file (default: the usual)"
+    )
     setup.add_argument("--lang", choices=("ja", "en"), help="message language (default ja)")
 
     config = sub.add_parser("config", help="read or change one key of a config file")
@@ -203,10 +205,14 @@ def cmd_config(args: argparse.Namespace) -> int:
 
 
 def cmd_setup(args: argparse.Namespace) -> int:
-    from signage.config import default_config_path, find_config
+    from signage.config import default_config_path, find_config, is_url
     from signage.ui.setup import run_setup
 
-    path = args.file
+    path = None if args.file_given is None else Path(args.file_given)
+    if args.file_given is not None and is_url(args.file_given):
+        raise UsageError(
+            "setup: give a local file (a central config's layers are edited on the server)"
+        )
     if path is None:
         found = find_config()
         path = found if isinstance(found, Path) else default_config_path()

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import QDate, QDateTime, Qt, QTime
 from PySide6.QtWidgets import QTimeEdit
 
-from signage.cli import build_parser, try_source
+from signage.cli import build_parser, main, try_source
 from signage.config import Config, check_text
 from signage.model import Notice
 from signage.ui.setup.fields import DaysField, NumberField, TextField, TimeField, TomlField
@@ -267,9 +267,11 @@ def test_the_preview_is_dark_when_the_monitor_is(qtbot, school: Path):
     assert preview.image.pixmap().toImage().pixelColor(5, 5).name() != "#000000"
 
 
-def test_setup_is_a_command():
+def test_setup_is_a_command(capsys):
     args = build_parser().parse_args(["setup", "school.toml"])
-    assert args.command == "setup" and args.file == Path("school.toml")
+    assert args.command == "setup" and args.file_given == "school.toml"
+    assert main(["setup", "https://board.example.jp/district.toml"]) == 2
+    assert "local file" in capsys.readouterr().err
 
 
 def test_the_quick_start_shows_the_editor_it_describes():
