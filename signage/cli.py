@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from signage.config import Config
     from signage.loaded import Loaded
     from signage.runtime import Runtime
+    from signage.ui.setup.trial import Tried
 
 # Nothing heavy at the top: `--version` and a usage error answer before the config, the
 # HTTP stack or asyncio are imported; each command imports what it needs (tests/test_startup.py).
@@ -80,6 +81,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     schema = sub.add_parser("schema", help="print the config's JSON Schema (for editors)")
     schema.add_argument("--out", type=Path, help="write it to this file (UTF-8) instead")
+
+    setup = sub.add_parser("setup", help="edit the school's config in a form (設定画面)")
+    setup.add_argument(
+        "file_given", nargs="?", metavar="file", help="the config file (default: the usual)"
+    )
+    setup.add_argument("--lang", choices=("ja", "en"), help="message language (default ja)")
+
+    config = sub.add_parser("config", help="read or change one key of a config file")
+    config_sub = config.add_subparsers(dest="action", required=True)
+    get = config_sub.add_parser("get", help="print a key's value (exit 1 when not written)")
+    get.add_argument("file", type=Path)
+    get.add_argument("key", help="e.g. school.name, display.on, sources[0].url")
+    set_ = config_sub.add_parser("set", help="change a key, keeping comments; checked first")
+    set_.add_argument("file", type=Path)
+    set_.add_argument("key", help="e.g. school.name, display.on, sources.ID.url")
+    set_.add_argument("value", help="the new value (a list as mon,tue or TOML)")
+    for action in (get, set_):
+        action.add_argument("--lang", choices=("ja", "en"), help="message language (default ja)")
     return parser
 
 
@@ -109,6 +128,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_check(args.files, args.lang, args.fetch)
         if args.command == "schema":
             return cmd_schema(args.out)
+        if args.command == "config":
+            return cmd_config(args)
+        if args.command == "setup":
+            return cmd_setup(args)
         if args.command == "run":
             return cmd_run(args)
         if args.command == "render":
@@ -180,6 +203,84 @@ def fetch_report(path: Path | str, lang: str) -> None:
                 print(f"    {text(lang, key, count=len(chosen))}")
                 for skip in chosen:
                     print(f"      {skip.where}: {skips.reason(skip, lang)}")
+
+
+def cmd_config(args: argparse.Namespace) -> int:
+    """`config get|set`: one key of a file, through the editor's document (config.edit)."""
+    from signage.config import message_language
+    from signage.config.edit import BrokenFile, Document, EditError, show_value
+    from signage.messages import text
+
+    lang = message_language(args.lang)
+    try:
+        document = Document.open(args.file, lang)
+        if args.action == "get":
+            value = document.get(args.key)
+            if value is None:
+                print(f"signage: {text(lang, 'edit_unset', key=args.key)}", file=sys.stderr)
+                return 1
+            print(show_value(value))
+            return 0
+        document.set_text(args.key, args.value)
+    except EditError as exc:
+        print(f"signage: {exc}", file=sys.stderr)
+        return USAGE_ERROR
+    except BrokenFile as exc:
+        print(exc.issue.format(), file=sys.stderr)
+        return USAGE_ERROR
+    except FileNotFoundError:
+        print(f"signage: {args.file}: {text(lang, 'file_missing')}", file=sys.stderr)
+        return USAGE_ERROR
+    except OSError as exc:
+        reason = text(lang, "file_unreadable", error=exc.strerror or exc)
+        print(f"signage: {args.file}: {reason}", file=sys.stderr)
+        return USAGE_ERROR
+    issues = document.issues()
+    errors = [issue for issue in issues if issue.severity == "error"]
+    if errors:
+        print(f"signage: {text(lang, 'edit_refused', count=len(errors))}", file=sys.stderr)
+        for issue in errors:
+            print(issue.format(), file=sys.stderr)
+        return USAGE_ERROR
+    for issue in issues:  # warnings: written all the same, as `check` passes them
+        print(issue.format(), file=sys.stderr)
+    if document.changed:
+        document.save()
+    print(text(lang, "edit_saved", file=args.file, key=args.key))
+    return 0
+
+
+def cmd_setup(args: argparse.Namespace) -> int:
+    from signage.config import default_config_path, find_config, is_url
+    from signage.ui.setup import run_setup
+
+    path = None if args.file_given is None else Path(args.file_given)
+    if args.file_given is not None and is_url(args.file_given):
+        raise UsageError(
+            "setup: give a local file (a central config's layers are edited on the server)"
+        )
+    if path is None:
+        found = find_config()
+        path = found if isinstance(found, Path) else default_config_path()
+    return run_setup(path, try_source, args.lang)
+
+
+def try_source(config: Config, source_id: str) -> Tried:
+    """Fetch one source of `config` once (signage.trial): what would appear, and every row
+    that would be skipped, or shown not as written, with the reason in the config's language.
+    Raises with the fetch's own reason when it fails."""
+    from signage import skips, trial
+    from signage.errors import SourceError
+    from signage.ui.setup.trial import Skipped, Tried
+
+    (sc,) = [sc for sc in config.sources if sc.id == source_id]
+    tried = trial.try_source(sc, config)
+    if tried.error is not None:
+        raise SourceError(tried.error)
+    lang = config.display.language
+    left = tuple(Skipped(s.where, skips.reason(s, lang)) for s in skips.left_out(tried.skipped))
+    kept = tuple(f"{s.where}: {skips.reason(s, lang)}" for s in skips.kept(tried.skipped))
+    return Tried(tried.items, left, kept)
 
 
 def load(args: argparse.Namespace, today: date) -> Loaded:

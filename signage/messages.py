@@ -43,6 +43,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fetch_failed": "取得できません: {error}",
         "fetch_skipped": "読めず表示しない行 {count}件",
         "fetch_kept": "表示したが書き方に注意 {count}件",
+        # `signage config get|set` and `signage setup`: the key or value given.
+        "edit_bad_key": (
+            "キー「{key}」の書き方が読めません。school.name、sources[0].url、"
+            "sources.情報源のid.url のように書きます。"
+        ),
+        "edit_unknown_key": "「{key}」という設定はありません（configs/README.md のキー一覧）。",
+        "edit_no_entry": "「{key}」: 「{name}」に当たる項目がありません。",
+        "edit_not_integer": "「{value}」は整数ではありません（例: 4）。",
+        "edit_not_number": "「{value}」は数値ではありません（例: 15 や 0.5）。",
+        "edit_not_boolean": "「{value}」は true か false で書きます。",
+        "edit_not_array": '「{value}」は一覧として読めません（例: ["mon", "tue"] か mon,tue）。',
+        "edit_not_table": (
+            '「{value}」は表として読めません（例: {{ type = "bearer", env = "X" }}）。'
+        ),
+        "edit_whole_tables": "「{key}」は一覧全体ではなく、1つずつ（{key}[0].…）変えてください。",
+        "edit_unset": "「{key}」は書かれていません（既定の値が使われます）。",
+        "edit_refused": "書き込みませんでした。誤りが {count} 件あります:",
+        "edit_saved": "{file} の {key} を変えました。",
         # Keys and types.
         "unknown_key": "不明なキー「{key}」です。ここで使えるのは {known} です。",
         "key_in_wrong_place": (
@@ -448,6 +466,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "fetch_failed": "cannot fetch: {error}",
         "fetch_skipped": "{count} row(s) skipped",
         "fetch_kept": "{count} row(s) shown, not as written",
+        "edit_bad_key": (
+            'cannot read the key "{key}"; write it as school.name, sources[0].url or '
+            "sources.SOURCE-ID.url."
+        ),
+        "edit_unknown_key": (
+            'there is no setting "{key}" (see the key tables of configs/README.md).'
+        ),
+        "edit_no_entry": '"{key}": no entry "{name}".',
+        "edit_not_integer": '"{value}" is not a whole number (e.g. 4).',
+        "edit_not_number": '"{value}" is not a number (e.g. 15 or 0.5).',
+        "edit_not_boolean": '"{value}": write true or false.',
+        "edit_not_array": '"{value}" is not a list (e.g. ["mon", "tue"] or mon,tue).',
+        "edit_not_table": '"{value}" is not a table (e.g. {{ type = "bearer", env = "X" }}).',
+        "edit_whole_tables": 'change "{key}" one entry at a time ({key}[0].…), not as a whole.',
+        "edit_unset": '"{key}" is not written (the default applies).',
+        "edit_refused": "nothing written: {count} problem(s):",
+        "edit_saved": "{file}: {key} changed.",
         "unknown_key": 'unknown key "{key}"; keys allowed here: {known}.',
         "key_in_wrong_place": (
             '"{key}" belongs under [{section}]; move it below the [{section}] line.'
@@ -919,6 +954,62 @@ SCREEN: dict[str, str] = {
     "render.pages_cut": "{panel}は {pages} ページあります。最初の {count} ページを書きました",
     "agenda.skipped": "読めず表示していない行 {count}件:",
     "agenda.kept": "表示したが書き方に注意 {count}件:",
+    # `signage setup`: the config editor.
+    "setup.title": "学校の設定 — {file}{mark}",
+    "setup.file": "設定ファイル: {path}",
+    "setup.file_new": "設定ファイル: {path}（新しく作ります。「保存」で書き込みます）",
+    "setup.section.school": "学校",
+    "setup.section.display": "表示する時間",
+    "setup.section.bell": "日課",
+    "setup.section.sources": "情報源",
+    "setup.section.panels": "パネル",
+    "setup.section.network": "ネットワーク",
+    "setup.panels_help": "切り替わるパネルの順番と秒数（上から順に表示）",
+    "setup.required": "必須",
+    "setup.default": "（書かない：既定）",
+    "setup.choice": "{value}（{label}）",
+    "setup.default_is": "既定 {value}",
+    "setup.use": "指定する",
+    "setup.weekdays": "月火水木金土日",
+    "setup.add_days": "休校日に加える",
+    "setup.remove": "削除",
+    "setup.comma_separated": "「,」で区切って複数書けます",
+    "setup.add_row": "行を追加",
+    "setup.remove_row": "選んだ行を削除",
+    "setup.move_up": "▲ 上へ",
+    "setup.move_down": "▼ 下へ",
+    "setup.add_source": "追加",
+    "setup.source_label": "{id}（{kind}・{role}）",
+    "setup.no_sources": "情報源はまだありません。下の「追加」で加えます。",
+    "setup.try": "取得してみる",
+    "setup.trying": "{source} を取得しています…",
+    "setup.try_fix_first": "設定の誤りを直してから取得できます。",
+    "setup.try_failed": "取得できませんでした: {error}",
+    "setup.tried": "画面に出るもの {shown}件、読めず飛ばすもの {skipped}件",
+    "setup.tried_notice": "連絡 {title} {when}",
+    "setup.tried_event": "予定 {when} {title}",
+    "setup.tried_absence": "連絡 {day} {group} {kind}",
+    "setup.skipped_row": "飛ばす {where}: {reason}",
+    "setup.warning_row": "注意 {text}",
+    "setup.preview_panel": "プレビュー",
+    "setup.preview_at": "日時",
+    "setup.preview_note": "「取得してみる」で取れたデータで描きます。",
+    "setup.preview_stale": "誤りを直すまで、前の正しい設定で描いています。",
+    "setup.preview_dark": "この日時は画面が消えています（{reason}）。モニターは黒い画面です。",
+    "setup.issue_error": "誤り　{line}行目　{key}: {message}",
+    "setup.issue_warning": "警告　{line}行目　{key}: {message}",
+    "setup.has_errors": "誤り {errors}件・警告 {warnings}件（誤りがある間は保存できません）",
+    "setup.no_problems": "問題ありません",
+    "setup.no_problems_warnings": "保存できます（警告 {warnings}件）",
+    "setup.save": "保存",
+    "setup.saved": "{time} に保存しました",
+    "setup.not_saved": "誤りが {count} 件あるため保存していません",
+    "setup.save_failed": "保存できませんでした（{error}）",
+    "setup.unsaved_title": "保存していない変更",
+    "setup.unsaved": "変更を保存しますか？",
+    "setup.broken": "{file} の {line}行目が読めません。{message}",
+    "setup.broken_hint": "メモ帳などでこの行を直して保存し、「開き直す」を押してください。",
+    "setup.reopen": "開き直す",
 }
 
 

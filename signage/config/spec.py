@@ -33,6 +33,7 @@ __all__ = [
     "CENTRAL_KEYS",
     "HEARTBEAT_KEYS",
     "AUTH",
+    "KIND_ROLES",
     "SECTIONS",
     "SOURCES",
     "SOURCE_KINDS",
@@ -47,6 +48,8 @@ ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 HOLIDAY_MODES: tuple[str, ...] = ("off", "on")
 # The source kinds, from their registry (signage.sources), in its order.
 SOURCE_KINDS: tuple[str, ...] = tuple(KINDS)
+# The roles each kind can serve, first the one a new source of that kind starts with (editors).
+KIND_ROLES: dict[str, tuple[str, ...]] = {name: kind.roles for name, kind in KINDS.items()}
 
 
 # How a weekday may be written (`days`): mon, Monday, 月, 月曜, 月曜日 (any case).
