@@ -135,6 +135,14 @@ def test_the_header_keeps_the_date_the_school_and_the_clock(size):
     assert {"10", "40"} <= set(texts)
 
 
+@pytest.mark.parametrize("size", SIZES)
+def test_the_header_names_a_day_without_school(size):
+    for at, name in ((MOMENTS[-1], "勤労感謝の日"), (MOMENTS[-2], "土曜日")):
+        texts = [x.text for x in painted(demo_view(at), "week", size)]
+        assert name in texts, (at, texts[:8])
+    assert "土曜日" not in [x.text for x in painted(demo_view(MOMENTS[1]), "week", size)]
+
+
 def test_the_week_shows_who_is_out_and_the_ict_visit_on_each_day():
     view = demo_view(MOMENTS[1])
     for size in [(1920, 1080), (1080, 1920)]:

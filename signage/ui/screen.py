@@ -231,8 +231,15 @@ def paint_header(p: QPainter, rect: QRectF, view: View, m: Metrics) -> None:
             date_font = m.font(size, bold=True)
     date_w = text_width(date, date_font)
     date_x = pad if thin else room - date_w
-    date_y = band.top() + (band.height() - line_height(date_font)) / 2
+    off = view.off or ""  # a day without school is named under its date: 勤労感謝の日, 土曜日
+    off_font = m.font(m.status, bold=True)
+    off_h = line_height(off_font) if off else 0.0
+    date_y = band.top() + (band.height() - line_height(date_font) - off_h) / 2
     text_block(p, date_x, date_y, room - date_x, date, date_font, theme.TEXT)
+    if off:
+        off_x = date_x if thin else max(date_x, room - text_width(off, off_font))
+        off_y = date_y + line_height(date_font)
+        text_block(p, off_x, off_y, room - off_x, off, off_font, theme.ORANGE)
     if thin:
         name_x, name_y, name_w = pad, band.bottom() - m.px(12), rect.width() - 2 * pad
     else:
