@@ -41,13 +41,16 @@ def day_bounds(day: date, tz: ZoneInfo) -> tuple[datetime, datetime]:
     return start, datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
 
 
-def covers(event: Event, day: date, tz: ZoneInfo) -> bool:
-    """Does the event take place (in part) on this day? Ends are exclusive."""
+def covers(
+    event: Event, day: date, tz: ZoneInfo, bounds: tuple[datetime, datetime] | None = None
+) -> bool:
+    """Does the event take place (in part) on this day? Ends are exclusive. `bounds`: the
+    day's `day_bounds`, when the caller asks about many events."""
     if event.all_day:
         assert not isinstance(event.start, datetime) and not isinstance(event.end, datetime)
         return event.start <= day < max(event.end, event.start + timedelta(days=1))
     assert isinstance(event.start, datetime) and isinstance(event.end, datetime)
-    day_start, day_end = day_bounds(day, tz)
+    day_start, day_end = bounds or day_bounds(day, tz)
     if event.end <= event.start:
         return day_start <= event.start < day_end
     return event.start < day_end and event.end > day_start
@@ -71,7 +74,8 @@ def events(items: Iterable[Item]) -> list[Event]:
 
 def events_on(items: Iterable[Item], day: date, tz: ZoneInfo) -> list[Event]:
     """The day's events: all-day ones first, then by start time."""
-    found = [e for e in events(items) if covers(e, day, tz)]
+    bounds = day_bounds(day, tz)
+    found = [e for e in events(items) if covers(e, day, tz, bounds)]
     return sorted(found, key=lambda e: (not e.all_day, start_of(e, tz), e.title))
 
 
