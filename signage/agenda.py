@@ -299,9 +299,14 @@ def heat_on(items: Iterable[Item], now: datetime, tz: ZoneInfo) -> HeatToday | N
     return HeatToday(today, max(values) if values else None, current, alert, special)
 
 
-def warnings_in_force(items: Iterable[Item]) -> list[WeatherWarning]:
-    """The warnings the jma_warnings sources keep (in force), gravest first."""
-    found = [item for item in items if isinstance(item, WeatherWarning)]
+def warnings_in_force(items: Iterable[Item], now: datetime) -> list[WeatherWarning]:
+    """The warnings the jma_warnings sources keep (in force), gravest first; one issued
+    after `now` is not in force yet (a copy dated ahead, as the demo's on a weekend)."""
+    found = [
+        item
+        for item in items
+        if isinstance(item, WeatherWarning) and (item.since is None or item.since <= now)
+    ]
     return sorted(found, key=lambda w: (-w.grade, w.code))
 
 
@@ -321,7 +326,7 @@ def weather_json(
                 "since": iso(w.since),
                 "level": w.level,
             }
-            for w in warnings_in_force(items)
+            for w in warnings_in_force(items, now)
         ]
     wbgt = None
     if "wbgt" in configured:

@@ -155,7 +155,7 @@ def build_view(
 
 
 def weather_view(items: list[Item], now: datetime, tz: ZoneInfo) -> WeatherView:
-    found = agenda.warnings_in_force(items)
+    found = agenda.warnings_in_force(items, now)
     warnings = tuple(w for w in found if w.grade > 0)
     local = now.astimezone(tz)
     return WeatherView(

@@ -413,3 +413,12 @@ def test_weather_items_survive_the_disk_cache(tmp_path: Path) -> None:
 def test_the_demo_moves_the_forecasts_hourly_times() -> None:
     assert shift_dates(",,2026112415,2026112624\n", 1) == ",,2026120115,2026120324\n"
     assert shift_dates("2026112425 202611241500", 1) == "2026112425 202611241500"  # no hour 25
+
+
+def test_a_warning_dated_ahead_is_not_yet_in_force() -> None:
+    """A copy dated ahead (the demo's week, seen on a Saturday) is not shown as in force."""
+    now = datetime.fromisoformat("2026-12-05T09:00:00+09:00")
+    issued = WeatherWarning("w", "03", "大雨警報", "警報", "発表", now.replace(hour=6))
+    ahead = WeatherWarning("w", "07", "暴風警報", "警報", "発表", now.replace(day=7))
+    assert agenda.warnings_in_force([issued, ahead], now) == [issued]
+    assert agenda.warnings_in_force([issued, ahead], now.replace(day=8)) == [issued, ahead]
