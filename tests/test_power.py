@@ -205,3 +205,25 @@ def test_x11_without_dpms_does_not_crash_and_does_not_sleep(xvfb: str):
     assert direct.sleep() is False and direct.wake() is False
     assert isinstance(for_platform("linux", {"DISPLAY": xvfb}), NoPower)
     assert isinstance(for_platform("linux", {"DISPLAY": ":4242"}), NoPower)  # no such server
+
+
+def test_the_platform_call_is_found_at_the_first_sleep_not_at_start() -> None:
+    found: list[str] = []
+
+    class Fake:
+        name = "fake"
+
+        def sleep(self) -> bool:
+            return True
+
+        def wake(self) -> bool:
+            return True
+
+    def find() -> Fake:
+        found.append("now")
+        return Fake()
+
+    deferred = power.Deferred(find)
+    assert found == []
+    assert deferred.sleep() and deferred.wake() and deferred.name == "fake"
+    assert found == ["now"]  # once

@@ -20,7 +20,7 @@ from signage.presenter import Core
 from signage.process import report_first_frame, tune_process
 from signage.ui.broken import Problem, wait_for_fix
 from signage.ui.icon import app_icon
-from signage.ui.power import for_platform
+from signage.ui.power import Deferred
 from signage.ui.window import KioskWindow
 
 
@@ -102,7 +102,7 @@ def run_kiosk(kiosk: Kiosk, windowed: bool) -> int:
     loop = qasync.QEventLoop(app)
     asyncio.set_event_loop(loop)
     # The monitor sleeps while the screen is dark; not a windowed kiosk's (a desk's monitor).
-    window = KioskWindow(kiosk.runtime, kiosk.notes, power=None if windowed else for_platform())
+    window = KioskWindow(kiosk.runtime, kiosk.notes, power=None if windowed else Deferred())
     window.on_first_data_frame = report_first_frame
     painted: asyncio.Future[None] = loop.create_future()
     window.on_painted = lambda: None if painted.done() else painted.set_result(None)

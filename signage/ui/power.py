@@ -21,14 +21,15 @@ import ctypes.util
 import logging
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, Protocol
 
 log = logging.getLogger(__name__)
 
 
 class MonitorPower(Protocol):
-    name: str
+    @property
+    def name(self) -> str: ...
 
     def sleep(self) -> bool: ...
 
@@ -218,3 +219,27 @@ def for_platform(
     except (OSError, AttributeError) as exc:
         log.info("monitor sleep not available: %s", exc)
     return NoPower()
+
+
+class Deferred:
+    """The platform's call, found at the first sleep or wake, not at start: finding it opens
+    libX11 and the display, which the first frame need not wait for."""
+
+    def __init__(self, find: Callable[[], MonitorPower] = lambda: for_platform()) -> None:
+        self._find = find
+        self._power: MonitorPower | None = None
+
+    def _found(self) -> MonitorPower:
+        if self._power is None:
+            self._power = self._find()
+        return self._power
+
+    @property
+    def name(self) -> str:
+        return self._found().name
+
+    def sleep(self) -> bool:
+        return self._found().sleep()
+
+    def wake(self) -> bool:
+        return self._found().wake()
