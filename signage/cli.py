@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 # HTTP stack or asyncio are imported; each command imports what it needs (tests/test_startup.py).
 
 USAGE_ERROR = 2
+FETCH_FAILED = 1  # `check --fetch`: the file is valid, a source could not be fetched
 
 
 class UsageError(Exception):
@@ -147,7 +148,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def cmd_check(files: list[Path | str], lang: str | None, fetch: bool = False) -> int:
     """Every problem of each file, warnings labelled and counted apart; then one verdict
-    line. Exit 2 when a file has an error (the kiosk would refuse it), else 0."""
+    line. Exit 2 when a file has an error (the kiosk would refuse it); with `fetch`, 1 when
+    the file is valid but a source could not be fetched; else 0."""
     from signage.config import check_file, message_language
     from signage.config.paths import is_layered
     from signage.messages import text
@@ -178,21 +180,24 @@ def cmd_check(files: list[Path | str], lang: str | None, fetch: bool = False) ->
         else:
             verdict = text(language, "check_ok")
         print(f"{path}: {verdict}")
-        if fetch and not errors:
-            fetch_report(path, language)
+        if fetch and not errors and fetch_report(path, language) and status == 0:
+            status = FETCH_FAILED
     return status
 
 
-def fetch_report(path: Path | str, lang: str) -> None:
-    """`check --fetch`: every source fetched once, what it gave and every row it skipped."""
+def fetch_report(path: Path | str, lang: str) -> int:
+    """`check --fetch`: every source fetched once, what it gave and every row it skipped.
+    Returns how many sources could not be fetched."""
     from signage import skips
     from signage.messages import text
     from signage.trial import try_all
 
     loaded = load(argparse.Namespace(config=path, demo=False, command="check"), date.today())
+    failed = 0
     for trial in try_all(loaded.config):
         if trial.error is not None:
             print(f"  {trial.source}: {text(lang, 'fetch_failed', error=trial.error)}")
+            failed += 1
             continue
         print(f"  {trial.source}: {text(lang, 'fetch_ok', count=len(trial.items))}")
         for key, chosen in (
@@ -203,6 +208,7 @@ def fetch_report(path: Path | str, lang: str) -> None:
                 print(f"    {text(lang, key, count=len(chosen))}")
                 for skip in chosen:
                     print(f"      {skip.where}: {skips.reason(skip, lang)}")
+    return failed
 
 
 def cmd_config(args: argparse.Namespace) -> int:

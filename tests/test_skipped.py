@@ -116,7 +116,7 @@ def test_check_fetch_says_when_a_source_cannot_be_fetched(
 ) -> None:
     path = school(tmp_path)
     (tmp_path / "board.csv").unlink()
-    assert main(["check", "--fetch", str(path)]) == 0  # the file is valid; the feed is not
+    assert main(["check", "--fetch", str(path)]) == 1  # the file is valid; the feed is not
     out = capsys.readouterr().out
     assert "  board: 取得できません: " in out
 
