@@ -3,6 +3,8 @@ portrait 1080×1920 monitor shows type as large as the same monitor in landscape
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from PySide6.QtGui import QColor, QFont
 
 from signage.ui.fonts import japanese_family
@@ -33,11 +35,9 @@ class Metrics:
         return max(1, round(design * self.u))
 
     def font(self, size: float, bold: bool = False) -> QFont:
-        font = QFont(self.family)
-        font.setPixelSize(self.px(size))
-        font.setBold(bold)
-        font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
-        return font
+        """A copy (callers may change it) of the one font made for this size: a paint asks
+        for some thousand fonts, most of them the same few."""
+        return QFont(_font(self.family, self.px(size), bold))
 
     # Type scale, in design pixels at 1080 lines. Nothing a teacher reads is under `MIN_TEXT`:
     # at 32 px a digit's ink is 28 px tall, about 21 mm on a 65-inch monitor, legible at 4 m
@@ -51,6 +51,15 @@ class Metrics:
     body = 40
     meta = 32
     footer = 32
+
+
+@lru_cache(maxsize=256)
+def _font(family: str, pixels: int, bold: bool) -> QFont:
+    font = QFont(family)
+    font.setPixelSize(pixels)
+    font.setBold(bold)
+    font.setHintingPreference(QFont.HintingPreference.PreferNoHinting)
+    return font
 
 
 MIN_TEXT = 32  # design px; the smallest type on screen
