@@ -237,11 +237,12 @@ def test_a_new_panel_or_minute_repaints_the_whole_screen(qtbot):
     mono.t += 20  # the week panel
     clock.advance(20)
     window.tick()
-    QApplication.processEvents()
+    qtbot.waitUntil(lambda: len(regions) == 1)  # a new scene is painted once the tick is done
     assert window.presenter.frame.panel == "week"
     clock.set(clock.now().replace(minute=19, second=0))  # a new minute
     mono.t += 1
     window.tick()
+    qtbot.waitUntil(lambda: len(regions) == 2)
     QApplication.processEvents()
     assert len(regions) == 2
     assert all((whole - region).isEmpty() for region in regions)
