@@ -107,9 +107,11 @@ class KioskWindow(QWidget):
         the whole screen when the scene is new."""
         shown = self.presenter
         if shown.scene != self._painted:
-            # After what else is due (a timer, input): the whole screen is the UI thread's
-            # longest piece of work, so it does not run back to back with the tick's own.
-            QTimer.singleShot(0, self, lambda: self.update())
+            if self.on_first_data_frame is not None:  # start-up: the first frame at once
+                self.update()
+            else:  # after what else is due (a timer, input): the whole screen is the UI
+                # thread's longest piece of work, not run back to back with the tick's own
+                QTimer.singleShot(0, self, lambda: self.update())
         elif shown.screen_on:  # a dark screen stays as it is
             size = self.width(), self.height()
             for rect in changed_rects(*size, shown.view, self._bar, shown.frame.progress):
