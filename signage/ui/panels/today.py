@@ -16,6 +16,7 @@ import copy
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from functools import partial
 
 from PySide6.QtCore import QRectF
 from PySide6.QtGui import QColor, QFont, QFontMetricsF
@@ -39,12 +40,18 @@ PORTRAIT_WIDTH = 1000  # design pixels across a stacked card: the type scale in 
 
 @dataclass(frozen=True)
 class TextBox:
-    """One text as painted: where its ink is, what was asked and the lines drawn."""
+    """One text as painted: where its ink is, what was asked and the lines drawn. The ink is
+    measured only when asked for (the layout tests, a chip placed after a title), not on
+    every paint."""
 
-    rect: QRectF  # the glyphs' ink (a chip: its box)
+    where: QRectF | Callable[[], QRectF]  # the glyphs' ink (a chip: its box), or how to find it
     text: str
     shown: tuple[str, ...]
     kind: str  # "time", "chip", "title" or "text"
+
+    @property
+    def rect(self) -> QRectF:
+        return self.where() if callable(self.where) else self.where
 
     @property
     def cut(self) -> bool:
@@ -177,14 +184,9 @@ class TodayPanel(Panel):
         kind: str = "text",
     ) -> float:
         """text_block, with the painted box kept; returns the height used."""
-        shown = wrap(text, font, width, lines)
-        metrics = QFontMetricsF(font)
-        ink = QRectF()
-        for i, line in enumerate(shown):  # where the glyphs are, as text_block draws them
-            dx = width - metrics.horizontalAdvance(line) if right else 0.0
-            base = y + i * line_height(font) + metrics.ascent()
-            ink = ink.united(metrics.tightBoundingRect(line).translated(x + dx, base))
-        self.boxes.append(TextBox(ink, text, tuple(shown), kind))
+        shown = tuple(wrap(text, font, width, lines))
+        ink = partial(_ink, x, y, width, shown, QFont(font), right)
+        self.boxes.append(TextBox(ink, text, shown, kind))
         text_block(self.p, x, y, width, text, font, color, lines, right)
         return line_height(font) * len(shown)
 
@@ -773,6 +775,19 @@ def _window(periods: tuple[PeriodState, ...], fits: int) -> tuple[PeriodState, .
 
 def _over(event: Event, now: datetime) -> bool:
     return not event.all_day and isinstance(event.end, datetime) and event.end <= now
+
+
+def _ink(
+    x: float, y: float, width: float, shown: tuple[str, ...], font: QFont, right: bool
+) -> QRectF:
+    """Where the glyphs of `shown` are, as text_block draws them from (x, y)."""
+    metrics = QFontMetricsF(font)
+    ink = QRectF()
+    for i, line in enumerate(shown):
+        dx = width - metrics.horizontalAdvance(line) if right else 0.0
+        base = y + i * line_height(font) + metrics.ascent()
+        ink = ink.united(metrics.tightBoundingRect(line).translated(x + dx, base))
+    return ink
 
 
 def _not_over(events: tuple[Event, ...], now: datetime) -> tuple[Event, ...]:
