@@ -49,15 +49,18 @@ class Kiosk:
         platform: str = "offscreen",
         args: tuple[str, ...] = ("--demo",),
         cache: Path | None = None,
+        display: str | None = None,
     ) -> None:
         """`args`: after `run` (default the demo, which keeps no disk copies); `cache`: the
-        SIGNAGE_CACHE folder to use (default a fresh one)."""
+        SIGNAGE_CACHE folder to use (default a fresh one); `display`: DISPLAY for xcb."""
         self.folder = Path(tempfile.mkdtemp(prefix="signage-bench-"))
         env = dict(os.environ)
         env["TMPDIR"] = str(self.folder)  # the per-screen lock lives there
         env["SIGNAGE_LOG_DIR"] = str(self.folder / "logs")
         env["SIGNAGE_CACHE"] = str(cache or self.folder / "cache")
         env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+        if display is not None:
+            env["DISPLAY"] = display
         if platform == "offscreen":
             env["QT_QPA_PLATFORM"] = offscreen_platform(width, height, self.folder)
         else:
@@ -117,6 +120,36 @@ class Kiosk:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+class Xvfb:
+    """A virtual X server of its own, one screen of this size (`with Xvfb(w, h) as display:`),
+    for a kiosk that paints through a real X connection (xcb) rather than Qt's offscreen
+    platform. Needs the `Xvfb` program (Debian: xvfb)."""
+
+    def __init__(self, width: int, height: int) -> None:
+        self.size = f"{width}x{height}x24"
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> str:
+        read, write = os.pipe()  # Xvfb writes the display number it chose here when ready
+        self.proc = subprocess.Popen(
+            ["Xvfb", "-displayfd", str(write), "-screen", "0", self.size, "-nolisten", "tcp"],
+            pass_fds=(write,),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        os.close(write)
+        with os.fdopen(read) as answer:
+            number = answer.readline().strip()
+        if not number:
+            raise RuntimeError(f"Xvfb did not start ({self.size})")
+        return f":{number}"
+
+    def __exit__(self, *exc: object) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            self.proc.wait()
 
 
 def rss_mb(pid: int | str = "self") -> float:

@@ -16,6 +16,7 @@ from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QRegion, QResizeEven
 from PySide6.QtWidgets import QWidget
 
 from signage.presenter import Core, Presenter
+from signage.process import release_memory
 from signage.ui.dark import paint_dark
 from signage.ui.power import MonitorPower
 from signage.ui.screen import (
@@ -166,6 +167,9 @@ class KioskWindow(QWidget):
             self._painted = scene
             if self.on_painted is not None:
                 self.on_painted()
+            # What the old scene's layout and the last refresh freed goes back to the system,
+            # once this frame is on screen.
+            QTimer.singleShot(0, release_memory)
         if shown.has_data and self.on_first_data_frame is not None:
             report, self.on_first_data_frame = self.on_first_data_frame, None
             report()
