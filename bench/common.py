@@ -50,15 +50,19 @@ class Kiosk:
         args: tuple[str, ...] = ("--demo",),
         cache: Path | None = None,
         display: str | None = None,
+        program: tuple[str, ...] = (),
     ) -> None:
         """`args`: after `run` (default the demo, which keeps no disk copies); `cache`: the
-        SIGNAGE_CACHE folder to use (default a fresh one); `display`: DISPLAY for xcb."""
+        SIGNAGE_CACHE folder to use (default a fresh one); `display`: DISPLAY for xcb;
+        `program`: what to start instead of this checkout's `python -m signage` (the frozen
+        bundle's executable, another venv's `python -m signage`)."""
         self.folder = Path(tempfile.mkdtemp(prefix="signage-bench-"))
         env = dict(os.environ)
         env["TMPDIR"] = str(self.folder)  # the per-screen lock lives there
         env["SIGNAGE_LOG_DIR"] = str(self.folder / "logs")
         env["SIGNAGE_CACHE"] = str(cache or self.folder / "cache")
-        env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+        if not program:
+            env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
         if display is not None:
             env["DISPLAY"] = display
         if platform == "offscreen":
@@ -67,7 +71,7 @@ class Kiosk:
             env["QT_QPA_PLATFORM"] = platform  # e.g. xcb, with DISPLAY set (Xvfb)
         self.started = time.monotonic()
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "signage", "run", *args],
+            [*(program or (sys.executable, "-m", "signage")), "run", *args],
             env=env,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,

@@ -1,6 +1,7 @@
 """Benchmark: process start → first painted frame showing data.
 
     python bench/startup.py [--runs 5] [--size 1920x1080] [--platform offscreen] [--cache]
+                            [--program "dist/signage-0.1.0/signage"]
 
 Starts `python -m signage run --demo` full screen on a screen of `--size` (Qt's offscreen
 platform, or `--platform xcb` with DISPLAY set, e.g. under Xvfb) and reads the kiosk's own
@@ -12,11 +13,15 @@ The demo keeps no disk copies, so its first frame with data waits for the parser
 `--cache`, the demo's files are written to a folder once and run as a school's config
 (`run --config`); the warm-up run leaves its sources' copies in a cache folder that the
 counted runs share: their first frame is what a restarted school kiosk shows before any parse.
+
+`--program` starts something else than this checkout's `python -m signage`: the PyInstaller
+bundle's executable, or a wheel install's (`"build/bundle-venv/bin/python -m signage"`).
 """
 
 from __future__ import annotations
 
 import argparse
+import shlex
 import statistics
 import sys
 import tempfile
@@ -30,9 +35,14 @@ TARGET_MS = 500  # issue 17: the median, from process start
 
 
 def one(
-    width: int, height: int, platform: str, args: tuple[str, ...], cache: Path | None
+    width: int,
+    height: int,
+    platform: str,
+    args: tuple[str, ...],
+    cache: Path | None,
+    program: tuple[str, ...] = (),
 ) -> tuple[int, float]:
-    with Kiosk(width, height, platform, args, cache) as kiosk:
+    with Kiosk(width, height, platform, args, cache, program=program) as kiosk:
         ms = kiosk.wait_first_frame()
         assert kiosk.seen_at is not None
         outside = (kiosk.seen_at - kiosk.started) * 1000
@@ -68,17 +78,21 @@ def main() -> int:
     parser.add_argument("--size", default="1920x1080")
     parser.add_argument("--platform", default="offscreen")
     parser.add_argument("--cache", action="store_true", help="a school config, copies on disk")
+    parser.add_argument("--program", default="", help="the command instead of python -m signage")
     args = parser.parse_args()
+    program = tuple(shlex.split(args.program))
     width, height = (int(v) for v in args.size.split("x"))
     run_args, cache = school_config() if args.cache else (("--demo",), None)
-    one(width, height, args.platform, run_args, cache)  # warm-up: page cache, .pyc, copies
+    one(width, height, args.platform, run_args, cache, program)  # warm-up: page cache, .pyc, copies
     inside, outside = [], []
     for _ in range(args.runs):
-        ms, seen = one(width, height, args.platform, run_args, None if cache is None else cache)
+        ms, seen = one(width, height, args.platform, run_args, cache, program)
         inside.append(ms)
         outside.append(seen)
     median = statistics.median(inside)
     scenario = "disk copies" if args.cache else "demo"
+    if program:
+        scenario += f", {Path(program[0]).name}"
     print(
         f"first-frame ({args.size}, {args.platform}, {scenario}): "
         + ", ".join(f"{ms}" for ms in inside)

@@ -5,11 +5,15 @@ PySide6's Linux wheels ship ICU, and QtCore links against it. ICU's data library
 about 3,900 items: converters, locale data for every language, collation, time zone names, word
 dictionaries... A running kiosk has 68 kB of that library resident (``/proc/<pid>/smaps``): Qt
 does its text layout, line breaking and time zones without ICU, and our strings are Python's.
-The copy built here keeps, to be safe, every item that is not per-locale data, the root, ``ja``
-and ``en`` locales in every category, the Japanese and all small converters and the
-word-break dictionaries; it drops the other ~700 locales and the big non-Japanese converters
-(32 MB -> 10 MB; a Chinese or Korean double-byte code page then fails to open). A locale that
+What QtCore does call of ICU (its imported symbols: ``readelf --dyn-syms``) is case mapping,
+time zone names (``ucal_``), converters (``ucnv_``) and collation (``ucol_``); never break
+iterators, transliterators, character names, currencies, units or spelled-out numbers.
+The copy built here keeps every item that is not per-locale data except those families
+(``DROPPED``), the root, ``ja`` and ``en`` locales in every other category, the Japanese and
+all small converters; it drops the other ~700 locales and the big non-Japanese converters
+(32 MB -> 4.7 MB; a Chinese or Korean double-byte code page then fails to open). A locale that
 is gone falls back to the root locale, as for any locale ICU does not know.
+``tests/test_trim_icu.py`` runs Qt's ICU calls with both libraries and compares.
 
 It needs binutils (``readelf``, ``as``, ``ld``; PyInstaller needs them on Linux anyway); without
 them, or if anything is off, build.spec keeps the original library. Windows and macOS wheels use the
@@ -37,6 +41,10 @@ KEEP_LANGUAGES = {"root", "ja", "en"}
 JAPANESE_CONVERTERS = re.compile(
     r"(943|932|33722|954|5050|5039|930|euc-jp|jisx|ibm-1390|ibm-1399|ibm-290)"
 )
+# Families of items no QtCore function reads (it imports no ubrk_, utrans_, u_charName, ucurr_,
+# unum_ or measure-format symbols): word-break rules and dictionaries (3.4 MB), transliterators,
+# character names, currencies, units, rule-based number formats.
+DROPPED = re.compile(r"(^|/)(brkitr/|translit/|curr/|unit/|rbnf/|unames\.icu$)")
 SMALL_CONVERTER = 16 * 1024  # single-byte code pages (Latin-1 variants, KOI8-R ...): keep all
 # small extensions of the Chinese and Korean double-byte tables that are dropped
 CJK_EXTENSIONS = re.compile(r"^(ibm-(1363|937|949|950|971)_|windows-(936|949|950)-)")
@@ -66,6 +74,8 @@ def read_symbol(so: Path) -> tuple[str, bytes]:
 
 
 def keep(name: str, size: int) -> bool:
+    if DROPPED.search(name):
+        return False
     base = name.rsplit("/", 1)[-1]
     if base.endswith(".cnv"):
         if JAPANESE_CONVERTERS.search(base):
@@ -147,7 +157,7 @@ def build(src: Path, dest: Path) -> str:
 # time zones, converter aliases and Shift_JIS / EUC-JP.
 REQUIRED = (
     "root.res", "ja.res", "en.res", "res_index.res", "pool.res", "cnvalias.icu", "zoneinfo64.res",
-    "coll/root.res", "coll/ja.res", "coll/ucadata.icu", "zone/ja.res", "brkitr/line.brk",
+    "coll/root.res", "coll/ja.res", "coll/ucadata.icu", "zone/ja.res",
     "ibm-943_P15A-2003.cnv", "euc-jp-2007.cnv",
 )  # fmt: skip
 
