@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import logging
 import os
+import sys
 import tempfile
+from collections.abc import Iterator
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -17,6 +19,23 @@ os.environ["SIGNAGE_LOG_DIR"] = tempfile.mkdtemp(prefix="signage-test-logs-")
 # The test servers' request lines: noise, and written from their threads after a test's
 # captured stream has closed ("--- Logging error ---").
 logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+
+@pytest.fixture(autouse=True)
+def close_kiosk_windows() -> Iterator[None]:
+    """The kiosk's windows (QRasterWindows, which pytest-qt does not track) closed after each
+    test, as qtbot.addWidget closes widgets."""
+    yield
+    if "PySide6.QtGui" not in sys.modules:
+        return
+    from PySide6.QtGui import QGuiApplication, QRasterWindow
+
+    if QGuiApplication.instance() is None:
+        return
+    for window in QGuiApplication.topLevelWindows():
+        if isinstance(window, QRasterWindow):
+            window.close()
+            window.deleteLater()
 
 
 @pytest.fixture(scope="session")

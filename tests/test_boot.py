@@ -16,6 +16,7 @@ from signage.boot import Problem, Waiter, problem_of
 from signage.config import Config, load_config
 from signage.errors import ConfigError
 from tests.procs import spawn_options, stop, temp_env
+from tests.windows import grab
 
 GOOD = '[school]\nname = "みらい小"\n'
 BROKEN = '[school]\nname = "みらい小"\n\n[[bell.periods]]\nlabel = "朝の会"\nstart = 8:40\n'
@@ -78,9 +79,8 @@ def test_the_window_paints_the_problem_and_ends_when_fixed(qtbot, tmp_path: Path
     path.write_text(BROKEN, encoding="utf-8")
     answers: list[Problem | None] = [problem(path), None]
     window = BrokenConfigWindow(answers[0], lambda: answers.pop(0), seconds=60)
-    qtbot.addWidget(window)
     window.resize(1920, 1080)
-    image = window.grab().toImage()
+    image = grab(window)
     assert QColor(image.pixel(5, 5)) == theme.VERMILLION  # the warning band on top
     assert QColor(image.pixel(5, 600)) == theme.BG  # dark, never the desktop
     text_rows = {

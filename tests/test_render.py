@@ -16,6 +16,7 @@ from signage.ui.fonts import japanese_family
 from signage.ui.render import ensure_gui, render_image
 from signage.view import build_view
 from tests.moments import NINE, TOKYO
+from tests.windows import grab
 
 
 def distinct_colours(image: QImage, step: int = 16) -> int:
@@ -292,12 +293,11 @@ def test_render_at_a_dark_moment_writes_the_kiosks_dark_frame(tmp_path: Path, ca
     )
     window = KioskWindow(runtime)
     window.timer.stop()
-    qtbot.addWidget(window)
     window.resize(1280, 720)
     window.show()
     window.tick()
     assert not window.presenter.screen_on
-    assert rgb(window.grab().toImage()) == dark
+    assert rgb(grab(window)) == dark
 
     # A weekday at 10:40 is lit: the panels, not the dark frame.
     assert main([*argv, "--at", "2026-12-07T10:40", "--out", str(tmp_path / "lit")]) == 0

@@ -1,5 +1,5 @@
 """Qt views. Nothing here fetches; everything draws a `signage.view.View`."""
 
-from signage.ui.pyside_hook import keep_no_sources
+from signage.ui.qt_imports import keep_no_sources
 
 keep_no_sources()

@@ -10,26 +10,28 @@ import signal
 from collections.abc import Awaitable, Callable
 from typing import Protocol
 
-import PySide6  # noqa: F401  (import before qasync so it picks PySide6)
-import qasync
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QCursor
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtGui import QCursor, QGuiApplication, QWindow
 
 from signage.presenter import Core
 from signage.process import report_first_frame, tune_process
 from signage.ui.broken import Problem, wait_for_fix
 from signage.ui.icon import app_icon
 from signage.ui.power import Deferred
+from signage.ui.qt_imports import import_qasync
 from signage.ui.window import KioskWindow
 
 
-def place(window: QWidget, app: QApplication, screen_index: int, windowed: bool) -> None:
+def place(window: QWindow, app: QGuiApplication, screen_index: int, windowed: bool) -> None:
     if windowed:
         window.resize(1280, 720)
         window.show()
         return
-    window.setWindowFlags(Qt.WindowType.FramelessWindowHint | Qt.WindowType.WindowStaysOnTopHint)
+    window.setFlags(
+        Qt.WindowType.Window
+        | Qt.WindowType.FramelessWindowHint
+        | Qt.WindowType.WindowStaysOnTopHint
+    )
     window.setCursor(QCursor(Qt.CursorShape.BlankCursor))
     watched: set[str] = set()
 
@@ -61,8 +63,8 @@ def show_broken_config(
 ) -> bool:
     """A config broken or missing at boot, full screen on the kiosk's monitor (never the
     desktop) until `poll` finds it fixed: True then, False when the person quit."""
-    app = QApplication.instance() or QApplication([])
-    assert isinstance(app, QApplication)
+    app = QGuiApplication.instance() or QGuiApplication([])
+    assert isinstance(app, QGuiApplication)
     app.setApplicationName("signage")
     app.setWindowIcon(app_icon())
     return wait_for_fix(problem, poll, seconds, lambda w: place(w, app, screen, windowed))
@@ -95,11 +97,11 @@ STOP_SIGNALS = ("SIGTERM", "SIGINT", "SIGBREAK")
 
 
 def run_kiosk(kiosk: Kiosk, windowed: bool) -> int:
-    app = QApplication.instance() or QApplication([])
-    assert isinstance(app, QApplication)
+    app = QGuiApplication.instance() or QGuiApplication([])
+    assert isinstance(app, QGuiApplication)
     app.setApplicationName("signage")
     app.setWindowIcon(app_icon())
-    loop = qasync.QEventLoop(app)
+    loop = import_qasync().QEventLoop(app)
     asyncio.set_event_loop(loop)
     # The monitor sleeps while the screen is dark; not a windowed kiosk's (a desk's monitor).
     window = KioskWindow(kiosk.runtime, kiosk.notes, power=None if windowed else Deferred())

@@ -8,8 +8,15 @@ from collections.abc import Callable
 from typing import Protocol
 
 from PySide6.QtCore import QEventLoop, Qt, QTimer
-from PySide6.QtGui import QFont, QKeyEvent, QPainter, QPaintEvent
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtGui import (
+    QFont,
+    QGuiApplication,
+    QKeyEvent,
+    QPainter,
+    QPaintEvent,
+    QRasterWindow,
+    QWindow,
+)
 
 from signage.messages import screen
 from signage.ui import theme
@@ -30,7 +37,7 @@ class Problem(Protocol):
     def hint(self) -> str: ...
 
 
-class BrokenConfigWindow(QWidget):
+class BrokenConfigWindow(QRasterWindow):
     """Paints `problem`; every `seconds`, `poll()` answers whether the kiosk can start
     (True) and the window's new problem otherwise."""
 
@@ -38,7 +45,7 @@ class BrokenConfigWindow(QWidget):
         self, problem: Problem, poll: Callable[[], Problem | None], seconds: float
     ) -> None:
         super().__init__()
-        self.setWindowTitle("signage")
+        self.setTitle("signage")
         self.problem = problem
         self.fixed = False
         self.on_done: Callable[[], None] = lambda: None  # fixed, or the person quit
@@ -105,12 +112,12 @@ def wait_for_fix(
     problem: Problem,
     poll: Callable[[], Problem | None],
     seconds: float,
-    place: Callable[[QWidget], None],
+    place: Callable[[QWindow], None],
 ) -> bool:
     """Show `problem` (placed by `place`, full screen) until `poll()` says the file loads:
     True then; False when the person quit (Ctrl+Q) or the session ended."""
-    app = QApplication.instance() or QApplication([])
-    assert isinstance(app, QApplication)
+    app = QGuiApplication.instance() or QGuiApplication([])
+    assert isinstance(app, QGuiApplication)
     window = BrokenConfigWindow(problem, poll, seconds)
     loop = QEventLoop()
     window.on_done = loop.quit

@@ -28,8 +28,8 @@ DARK_FILE = "00-dark.png"
 
 
 def ensure_gui() -> QGuiApplication:
-    """A Qt application (a widgets one, so a window can follow in the same process);
-    offscreen when there is no display (servers, CI)."""
+    """A Qt application (a widgets one, so the setup's forms can follow in the same process:
+    its preview, the tests); offscreen when there is no display (servers, CI)."""
     app = QGuiApplication.instance()
     if app is None:
         if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
