@@ -124,6 +124,10 @@ def bench_week(rotations: int, refreshes: int) -> tuple[float, float, float]:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
+    from signage import process
+
+    if hasattr(process, "limit_malloc_arenas"):  # as `signage run` does, before any thread
+        process.limit_malloc_arenas()
     from signage.ui.window import KioskWindow
 
     monday = datetime.now(TOKYO).date() - timedelta(days=datetime.now(TOKYO).weekday())

@@ -118,6 +118,10 @@ def main(argv: list[str] | None = None) -> int:
     # A double-clicked or autostarted executable has no arguments: start the kiosk.
     args = build_parser().parse_args(argv or ["run"])
     kiosk = args.command == "run"
+    if kiosk:
+        from signage.process import limit_malloc_arenas
+
+        limit_malloc_arenas()  # before the kiosk's threads
     import logging
 
     from signage import logs

@@ -1,4 +1,5 @@
-"""What a repaint or a parse freed goes back to the system (glibc keeps it otherwise)."""
+"""What a repaint or a parse freed goes back to the system (glibc keeps it otherwise), and the
+kiosk's threads share two C heaps rather than one each."""
 
 from __future__ import annotations
 
@@ -40,3 +41,49 @@ def test_release_memory_is_safe_to_call_anywhere() -> None:
 
     release_memory()
     release_memory()
+
+
+# Eight threads alive at once, each allocating from the C heap; then glibc's own account of
+# its heaps (malloc_info's XML has one <heap> per arena).
+ARENAS_PROBE = """
+import ctypes, sys, tempfile, threading
+if sys.argv[1] == "limit":
+    from signage.process import limit_malloc_arenas
+    limit_malloc_arenas()
+barrier = threading.Barrier(9)
+def work():
+    kept = [bytes(range(256)) * 8 for _ in range(200)]
+    barrier.wait()
+    barrier.wait()
+threads = [threading.Thread(target=work) for _ in range(8)]
+for thread in threads:
+    thread.start()
+barrier.wait()
+libc = ctypes.CDLL(None)
+libc.fopen.restype = ctypes.c_void_p
+libc.fopen.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+libc.malloc_info.argtypes = [ctypes.c_int, ctypes.c_void_p]
+libc.fclose.argtypes = [ctypes.c_void_p]
+with tempfile.NamedTemporaryFile(suffix=".xml") as out:
+    stream = libc.fopen(out.name.encode(), b"w")
+    libc.malloc_info(0, stream)
+    libc.fclose(stream)
+    print(open(out.name).read().count("<heap nr="))
+barrier.wait()
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's heap")
+def test_the_kiosks_threads_share_two_heaps() -> None:
+    def heaps(mode: str) -> int:
+        answer = subprocess.run(
+            [sys.executable, "-c", ARENAS_PROBE, mode],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        )
+        return int(answer.stdout)
+
+    assert heaps("limit") <= 2
+    assert heaps("default") > 2  # what the limit is for: a heap per thread otherwise
