@@ -104,7 +104,7 @@ def release_memory() -> None:
     """Give the C heap's free pages back to the system. glibc keeps what a 4K repaint or a
     big parse freed (the heap's top only shrinks when its very end is free), so a kiosk's
     resident memory would stay at its highest; `malloc_trim` returns every free page, in
-    about a millisecond. Windows' and macOS' heaps return pages themselves: nothing to do."""
+    about a millisecond. Elsewhere (Windows, macOS) there is no such call: nothing is done."""
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
