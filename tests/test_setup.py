@@ -235,6 +235,8 @@ def test_the_preview_paints_the_chosen_panel(qtbot, school: Path):
     window = open_window(qtbot, school)
     window.show()
     preview = window.preview
+    # a school day's morning: on a weekend or at night the preview is the dark screen
+    preview.moment.setDateTime(QDateTime(QDate(2026, 12, 2), QTime(10, 0)))
     preview.refresh()
     first = preview.image.pixmap().toImage()
     assert not first.isNull()
