@@ -89,15 +89,9 @@ def limit_malloc_arenas() -> None:
     refresh: each heap keeps what its threads freed (a simulated week grew 4.8 MB, 3.8 MB with
     two heaps: bench/memory.py --part week). The threads that allocate hold Python's GIL
     anyway, so they would wait for each other regardless."""
-    if not sys.platform.startswith("linux"):
-        return
-    try:
-        mallopt = ctypes.CDLL(None).mallopt  # glibc; not in musl
-    except (OSError, AttributeError):
-        return
-    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
-    mallopt.restype = ctypes.c_int
-    mallopt(M_ARENA_MAX, MALLOC_ARENAS)
+    mallopt = _glibc("mallopt", ctypes.c_int, ctypes.c_int)
+    if mallopt is not None:
+        mallopt(M_ARENA_MAX, MALLOC_ARENAS)
 
 
 def release_memory() -> None:
@@ -105,22 +99,23 @@ def release_memory() -> None:
     big parse freed (the heap's top only shrinks when its very end is free), so a kiosk's
     resident memory would stay at its highest; `malloc_trim` returns every free page, in
     about a millisecond. Elsewhere (Windows, macOS) there is no such call: nothing is done."""
-    trim = _malloc_trim()
+    trim = _glibc("malloc_trim", ctypes.c_size_t)
     if trim is not None:
         trim(0)
 
 
 @functools.cache
-def _malloc_trim() -> ctypes._NamedFuncPointer | None:
+def _glibc(name: str, *argtypes: type) -> ctypes._NamedFuncPointer | None:
+    """glibc's function `name` (returning int), or None off Linux or under another libc."""
     if not sys.platform.startswith("linux"):
         return None
     try:
-        trim = ctypes.CDLL(None).malloc_trim  # glibc; not in musl
-    except (OSError, AttributeError):
+        function: ctypes._NamedFuncPointer = getattr(ctypes.CDLL(None), name)
+    except (OSError, AttributeError):  # musl has neither
         return None
-    trim.argtypes = [ctypes.c_size_t]
-    trim.restype = ctypes.c_int
-    return trim
+    function.argtypes = list(argtypes)
+    function.restype = ctypes.c_int
+    return function
 
 
 def report_first_frame() -> None:
