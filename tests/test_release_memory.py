@@ -87,3 +87,44 @@ def test_the_kiosks_threads_share_two_heaps() -> None:
 
     assert heaps("limit") <= 2
     assert heaps("default") > 2  # what the limit is for: a heap per thread otherwise
+
+
+# Three thousand kanji at four sizes, as days of changing notices and events draw them: Qt keeps
+# each glyph drawn in the engine of its font and size, however long the QFont is kept.
+GLYPHS_PROBE = """
+import os
+os.environ["QT_QPA_PLATFORM"] = "offscreen"
+from PySide6.QtGui import QFont, QGuiApplication, QImage, QPainter
+app = QGuiApplication([])
+from signage.process import release_memory
+from signage.ui import fonts
+
+def rss_mb():
+    with open("/proc/self/status") as status:
+        return next(int(l.split()[1]) for l in status if l.startswith("VmRSS")) / 1024
+
+image = QImage(1920, 1080, QImage.Format.Format_RGB32)
+text = "".join(chr(c) for c in range(0x4E00, 0x4E00 + 3000))
+kept = []
+painter = QPainter(image)
+for size in (32, 40, 48, 56):
+    kept.append(QFont(fonts.japanese_family()))
+    kept[-1].setPixelSize(size)
+    painter.setFont(kept[-1])
+    for start in range(0, len(text), 40):
+        painter.drawText(10, 50, text[start : start + 40])
+painter.end()
+release_memory()
+before = rss_mb()
+fonts.forget_glyphs()
+release_memory()
+print(before - rss_mb())
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and glibc's heap")
+def test_the_glyphs_of_past_days_are_given_back() -> None:
+    answer = subprocess.run(
+        [sys.executable, "-c", GLYPHS_PROBE], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert float(answer.stdout) > 5, answer.stdout + answer.stderr  # of some 14 MB of glyphs

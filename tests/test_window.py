@@ -318,3 +318,24 @@ def test_a_closure_day_from_a_calendar_keeps_the_screen_dark(qtbot):
     assert not window.presenter.screen_on
     # not an event on screen
     assert "臨時休業" not in [e.title for e in window.presenter.view.today]
+
+
+def test_a_new_day_forgets_past_text_and_paints_the_same(qtbot):
+    from PySide6.QtGui import QFontDatabase
+
+    from signage.ui import draw
+
+    draw.forget_text()  # engines made by earlier tests' drawing can round edges differently
+    window, mono, clock, runtime = make_window(qtbot)
+    families = QFontDatabase.families()
+    first = grab(window)
+    assert draw._wrapped.cache_info().currsize > 0
+    window.tick()  # the same day: nothing is forgotten
+    assert draw._wrapped.cache_info().currsize > 0
+    clock.set(clock.now() + timedelta(days=1))
+    window.tick()  # the first tick of the next day
+    assert draw._wrapped.cache_info().currsize == 0
+    assert QFontDatabase.families() == families  # the blank font came and went
+    clock.set(clock.now() - timedelta(days=1))
+    window.tick()
+    assert grab(window) == first  # fonts and glyphs made again: the same pixels

@@ -5,7 +5,8 @@ word while a boundary fits; a phrase wider than the line breaks where the script
 only then anywhere. Text is cut with … only past the lines it may take.
 
 Line breaking is cached: the same text in the same font and width breaks the same way, so a
-panel shown again (every rotation) or a clock repaint does not lay its text out again.
+panel shown again (every rotation) or a clock repaint does not lay its text out again. Each new
+day starts afresh (`forget_text`): what earlier days drew does not stay in memory.
 
 What is painted can be recorded (`recording()`): each line's text, font and box in device
 pixels, so tests check sizes, overlaps and cuts on the layout rather than on pixels.
@@ -23,7 +24,7 @@ from functools import lru_cache
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 
-from signage.ui import theme
+from signage.ui import fonts, theme
 
 WRAP_CACHE_SIZE = 1024  # a rotation of a full screen needs some 400; the oldest make way
 ELLIPSIS = "…"
@@ -182,6 +183,15 @@ def wrap(text: str, font: QFont, width: float, max_lines: int = 0) -> list[str]:
 @lru_cache(maxsize=WRAP_CACHE_SIZE)
 def _wrapped(text: str, font: QFont, width: float, max_lines: int) -> tuple[str, ...]:
     return tuple(_wrap(text, font, width, max_lines))
+
+
+def forget_text() -> None:
+    """Drop every cached line break, font and glyph: the kiosk does this as each day begins,
+    so a week of changing text does not pile up (today's is cached again as it is drawn)."""
+    _wrapped.cache_clear()
+    phrases.cache_clear()
+    theme.forget_fonts()
+    fonts.forget_glyphs()
 
 
 def _wrap(text: str, font: QFont, width: float, max_lines: int) -> list[str]:

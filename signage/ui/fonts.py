@@ -10,6 +10,7 @@ import logging
 import sys
 from pathlib import Path
 
+from PySide6.QtCore import QByteArray
 from PySide6.QtGui import QFontDatabase
 
 log = logging.getLogger(__name__)
@@ -68,3 +69,20 @@ def japanese_family() -> str:
             )
         _chosen = text
     return _chosen
+
+
+def forget_glyphs() -> None:
+    """Make Qt drop its font engines and every glyph they keep.
+
+    An engine (a font at a size) keeps each glyph it has drawn for as long as a QFont that
+    used it lives: over days of new text, megabytes that are never given back. Qt empties its
+    font cache when the font database changes, and adding and removing a font is the public way
+    to change it: a blank font that nothing draws. Engines come back as text is drawn again.
+    """
+    from signage.ui.blank_font import DATA
+
+    added = QFontDatabase.addApplicationFontFromData(QByteArray(DATA))
+    if added < 0:
+        log.warning("could not add the blank font: glyph caches are kept")
+        return
+    QFontDatabase.removeApplicationFont(added)

@@ -53,6 +53,11 @@ class Metrics:
     footer = 32
 
 
+def forget_fonts() -> None:
+    """Drop the QFonts made so far (with them, Qt's hold on their engines)."""
+    _font.cache_clear()
+
+
 @lru_cache(maxsize=256)
 def _font(family: str, pixels: int, bold: bool) -> QFont:
     font = QFont(family)

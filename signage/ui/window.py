@@ -20,6 +20,7 @@ from PySide6.QtGui import QKeyEvent, QPainter, QPaintEvent, QRasterWindow, QRegi
 from signage.presenter import Core, Presenter
 from signage.process import release_memory
 from signage.ui.dark import paint_dark
+from signage.ui.draw import forget_text
 from signage.ui.power import MonitorPower
 from signage.ui.screen import (
     PanelError,
@@ -52,6 +53,7 @@ class KioskWindow(QRasterWindow):
         self.power = power  # the monitor's sleep and wake (None: the dark frame only)
         self._asleep = False  # the monitor was told to sleep
         self._slept_at = 0.0
+        self._day = self.presenter.view.now.date()  # the day whose text the caches hold
         # Called once, after the first frame that shows data is painted (the kiosk logs it).
         self.on_first_data_frame: Callable[[], None] | None = None
         # Called after each whole frame painted (the kiosk's run waits for the first).
@@ -78,8 +80,17 @@ class KioskWindow(QRasterWindow):
 
     def tick(self) -> None:
         self.presenter.tick()
+        self._new_day()
         self._follow_power()
         self._ask_paint()
+
+    def _new_day(self) -> None:
+        """At the first tick of a day (at midnight, the screen dark in most schools), forget
+        the text, fonts and glyphs of the days before: the kiosk runs for weeks."""
+        day = self.presenter.view.now.date()
+        if day != self._day:
+            self._day = day
+            forget_text()
 
     def _follow_power(self) -> None:
         """Sleep the monitor soon after the screen goes dark (again now and then, if someone
