@@ -1,5 +1,6 @@
 """What a repaint or a parse freed goes back to the system (glibc keeps it otherwise), and the
-kiosk's threads share two C heaps rather than one each."""
+kiosk's threads share two C heaps rather than one each, and the glyphs Qt kept for past days
+are given back."""
 
 from __future__ import annotations
 
@@ -8,14 +9,28 @@ import sys
 
 import pytest
 
-# A heap left full of holes: 64 kB blocks (below glibc's mmap threshold, so in the heap), each
-# followed by a 2 kB one that stays; the big ones freed are holes glibc keeps.
-PROBE = """
-from signage.process import release_memory
-
+RSS_MB = """
 def rss_mb():
     with open("/proc/self/status") as status:
         return next(int(l.split()[1]) for l in status if l.startswith("VmRSS")) / 1024
+"""
+
+
+def freed_mb(probe: str) -> float:
+    """What a probe printed: how many MB its process gave back."""
+    answer = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    )
+    try:
+        return float(answer.stdout)
+    except ValueError:
+        raise AssertionError(answer.stdout + answer.stderr) from None
+
+
+# A heap left full of holes: 64 kB blocks (below glibc's mmap threshold, so in the heap), each
+# followed by a 2 kB one that stays; the big ones freed are holes glibc keeps.
+PROBE = f"""{RSS_MB}
+from signage.process import release_memory
 
 blocks, kept = [], []
 for _ in range(1600):
@@ -30,10 +45,7 @@ print(before - rss_mb())
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="glibc's heap")
 def test_freed_heap_pages_are_given_back() -> None:
-    answer = subprocess.run(
-        [sys.executable, "-c", PROBE], capture_output=True, text=True, check=True, timeout=60
-    )
-    assert float(answer.stdout) > 50, answer.stdout + answer.stderr  # of the 100 MB freed
+    assert freed_mb(PROBE) > 50  # of the 100 MB freed
 
 
 def test_release_memory_is_safe_to_call_anywhere() -> None:
@@ -91,17 +103,13 @@ def test_the_kiosks_threads_share_two_heaps() -> None:
 
 # Three thousand kanji at four sizes, as days of changing notices and events draw them: Qt keeps
 # each glyph drawn in the engine of its font and size, however long the QFont is kept.
-GLYPHS_PROBE = """
+GLYPHS_PROBE = f"""{RSS_MB}
 import os
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
 from PySide6.QtGui import QFont, QGuiApplication, QImage, QPainter
 app = QGuiApplication([])
 from signage.process import release_memory
 from signage.ui import fonts
-
-def rss_mb():
-    with open("/proc/self/status") as status:
-        return next(int(l.split()[1]) for l in status if l.startswith("VmRSS")) / 1024
 
 image = QImage(1920, 1080, QImage.Format.Format_RGB32)
 text = "".join(chr(c) for c in range(0x4E00, 0x4E00 + 3000))
@@ -124,7 +132,4 @@ print(before - rss_mb())
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and glibc's heap")
 def test_the_glyphs_of_past_days_are_given_back() -> None:
-    answer = subprocess.run(
-        [sys.executable, "-c", GLYPHS_PROBE], capture_output=True, text=True, check=True, timeout=60
-    )
-    assert float(answer.stdout) > 5, answer.stdout + answer.stderr  # of some 14 MB of glyphs
+    assert freed_mb(GLYPHS_PROBE) > 5  # of some 14 MB of glyphs
