@@ -893,6 +893,7 @@ SCREEN: dict[str, str] = {
     "todays_events": "今日の予定",
     "no_events_today": "今日の予定はありません",
     "no_events_day": "予定はありません",
+    "not_fetched_yet": "まだ取得できていません",  # for 「…はありません」 before a first fetch
     "event_now": "いま",
     "events_over": "終了 {count} 件",
     "tomorrow": "明日",

@@ -99,6 +99,14 @@ class View:
         return in_progress(event, self.now)
 
     skipped: str = ""  # beside the status line: 「連絡事項 1件読めず」 ("" when none was)
+    # Roles with a source not fetched yet (starting, or its first fetch failed): an empty list
+    # of theirs is not known to be empty.
+    unfetched: frozenset[str] = frozenset()
+
+    def empty_text(self, role: str, key: str) -> str:
+        """What an empty list of `role` says: the screen text `key` (「本日の不在はありません」),
+        or, while a source of that role has not been fetched, that it is not known yet."""
+        return screen("not_fetched_yet") if role in self.unfetched else screen(key)
 
     def available(self) -> set[str]:
         """Panel kinds with something to show; today always, so the screen is never blank."""
@@ -151,6 +159,7 @@ def build_view(
         off=day.off,
         next_day_bell=title(following) if following and following != config.bell.usual else "",
         skipped=_skipped(roles, snapshots),
+        unfetched=frozenset(roles.get(s.source, "events") for s in snapshots if not s.fetched_at),
     )
 
 

@@ -12,6 +12,10 @@ from PySide6.QtCore import QRectF
 from PySide6.QtGui import QImage, QPainter
 
 from signage.cli import build_parser, clock_for, demo_today, fetched, load, with_school_zone
+from signage.clock import Clock
+from signage.loaded import Loaded
+from signage.model import Snapshot
+from signage.runtime import Runtime
 from signage.ui.panels.today import TextBox, TodayPanel
 from signage.ui.render import ensure_gui
 from signage.ui.screen import layout
@@ -30,13 +34,18 @@ MOMENTS = (
 )
 
 
-@functools.cache
-def demo_view(at: str) -> View:
+def demo_at(at: str) -> tuple[Loaded, Clock, Runtime]:
+    """The demo as `signage render --demo --at` reads it: its config, clock and fetched data."""
     args = build_parser().parse_args(["render", "--demo", "--out", "unused", "--at", at])
     probe = clock_for(at)
     loaded = load(args, demo_today(probe))
     clock = with_school_zone(probe, loaded.config, at)
-    runtime = fetched(loaded, clock)
+    return loaded, clock, fetched(loaded, clock)
+
+
+@functools.cache
+def demo_view(at: str) -> View:
+    loaded, clock, runtime = demo_at(at)
     return build_view(loaded.config, runtime.store.snapshots(), clock.now(), loaded.notes)
 
 
@@ -123,3 +132,26 @@ def test_a_day_without_school_is_named_and_has_no_bell(at, name):
         assert name in shown and "授業はありません" in shown
         assert not any(t.startswith("チャイムまで") for t in shown)
         assert any(t.startswith(("明日", "次の登校日")) for t in shown)
+
+
+@pytest.mark.parametrize("fetched_empty", [False, True], ids=["not yet fetched", "fetched empty"])
+def test_a_list_not_fetched_yet_is_not_said_to_be_empty(fetched_empty):
+    """At start-up the first sources to arrive are shown before the calendar: its day is not
+    「今日の予定はありません」 until the calendar has been read and has none."""
+    loaded, clock, runtime = demo_at("2026-12-01T10:40")
+    waiting = {s.id for s in loaded.config.sources if s.role in ("events", "staff_out")}
+    snapshots = [
+        (Snapshot(s.source, fetched_at=clock.now() if fetched_empty else None))
+        if s.source in waiting
+        else s
+        for s in runtime.store.snapshots()
+    ]
+    view = build_view(loaded.config, snapshots, clock.now(), loaded.notes)
+    shown = [box.text for box in paint(view, 1920, 1080)[1]]
+    empty = ("今日の予定はありません", "本日の不在はありません")
+    if fetched_empty:
+        assert all(text in shown for text in empty)
+        assert "まだ取得できていません" not in shown
+    else:
+        assert not any(text in shown for text in empty)
+        assert shown.count("まだ取得できていません") == 2  # today's events, who is out

@@ -279,6 +279,27 @@ def test_new_data_is_shown_without_waiting_for_the_next_tick(qtbot):
     qtbot.waitUntil(lambda: "notices" in window.presenter.view.available(), timeout=500)
 
 
+def test_the_first_data_is_shown_at_once_and_later_data_together(qtbot):
+    from signage.ui.window import SETTLE_MS
+
+    clock = FixedClock(datetime(2026, 11, 24, 9, 18, tzinfo=TOKYO))
+    config = Config(
+        sources=(
+            SourceConfig("cal", "ics", "events", "cal.ics", "/cal.ics"),
+            SourceConfig("board", "json", "notices", "n.json", "/n.json"),
+        )
+    )
+    runtime = Runtime.build(config, clock)
+    window = KioskWindow(runtime, monotonic=FakeMonotonic())
+    window.timer.stop()
+    grab(window)  # start-up: nothing fetched yet
+    runtime.store.succeeded("board", (Notice("board", "連絡"),), (), clock.now())
+    assert window._soon.isActive() and window._soon.interval() == 0  # not batched
+    qtbot.waitUntil(lambda: window.presenter.has_data, timeout=500)
+    runtime.store.succeeded("cal", (), (), clock.now())
+    assert window._soon.interval() == SETTLE_MS  # with data on screen: with what comes next
+
+
 def test_the_first_frame_with_data_is_reported_once(qtbot):
     clock = FixedClock(datetime(2026, 11, 24, 9, 18, tzinfo=TOKYO))
     config = Config(sources=(SourceConfig("cal", "ics", "events", "cal.ics", "/cal.ics"),))

@@ -71,8 +71,10 @@ class KioskWindow(QRasterWindow):
         return self.width(), self.height()
 
     def _tick_soon(self) -> None:
+        """Sources arriving together are shown in one rebuild, `SETTLE_MS` after the first;
+        while the screen shows no data yet (start-up), the first to arrive is shown at once."""
         if not self._soon.isActive():
-            self._soon.start(SETTLE_MS)
+            self._soon.start(SETTLE_MS if self.presenter.has_data else 0)
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)

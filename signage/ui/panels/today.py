@@ -344,7 +344,8 @@ class TodayPanel(Panel):
         if view.today:
             y = self.rows(inner, view.today, inner.top(), view.now)
         else:
-            y = inner.top() + self.note(inner, inner.top(), screen("no_events_today"))
+            none = view.empty_text("events", "no_events_today")
+            y = inner.top() + self.note(inner, inner.top(), none)
         school_on = view.bell is not None and not view.bell.over
         if school_on and view.next_day_events:
             following = view.next_day_events
@@ -386,7 +387,7 @@ class TodayPanel(Panel):
         if view.next_day_events:
             self.rows(inner, view.next_day_events, inner.top(), None)
         else:
-            self.note(inner, inner.top(), screen("no_events_day"))
+            self.note(inner, inner.top(), view.empty_text("events", "no_events_day"))
 
     def next_head_h(self) -> float:
         return self.m.px(16) + line_height(self.m.font(self.m.card_title, bold=True)) + self.m.px(8)
@@ -578,7 +579,7 @@ class TodayPanel(Panel):
         if view.today:
             self.rows(rest, view.today, y, view.now)
         else:
-            self.note(rest, y, screen("no_events_today"))
+            self.note(rest, y, view.empty_text("events", "no_events_today"))
 
     # -- Who is out, who is absent --------------------------------------------------------
 
@@ -620,7 +621,7 @@ class TodayPanel(Panel):
             table_h = short
         staff = QRectF(inner.left(), inner.top(), inner.width(), inner.height() - table_h)
         if not rows:
-            self.note(staff, staff.top(), screen("no_staff_out"))
+            self.note(staff, staff.top(), view.empty_text("staff_out", "no_staff_out"))
         elif not any(row.name for row in rows):
             big = m.font(m.body + 16, bold=True)
             self.text(staff.left(), staff.top(), staff.width(), people, big, theme.TEXT)
@@ -719,7 +720,7 @@ class TodayPanel(Panel):
         y += line_height(title) + m.px(10)
         if not view.absences:
             rest = QRectF(box.left(), y, box.width(), box.bottom() - y)
-            self.note(rest, y, screen("no_absences"))
+            self.note(rest, y, view.empty_text("absences", "no_absences"))
             return
         labels = (screen("absent"), screen("late"), screen("early_leave"))
         col = max(max(text_width(t, head) for t in labels), text_width("888", cell)) + m.px(14)

@@ -104,7 +104,7 @@ class VisitsPanel(Panel):
     def upcoming(self, rect: QRectF, view: View) -> None:
         inner = self.card(rect, screen("upcoming_visits"))
         if not view.visits.upcoming:
-            self.empty(inner, screen("no_upcoming_visits"))
+            self.empty(inner, view.empty_text("visits", "no_upcoming_visits"))
             return
         self.event_rows(
             inner, view.visits.upcoming, inner.top(), label=visit_label, detail=visit_detail
