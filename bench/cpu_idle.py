@@ -5,7 +5,8 @@
 Starts the real kiosk (`python -m signage run --demo`, full screen on a screen of `--size`),
 waits for its first frame with data and a few seconds more, then reads the process's user +
 system CPU time from /proc at the start and the end of the window. Under `--platform xcb`
-(DISPLAY set, e.g. Xvfb) the X server's own work is not counted, as on a real monitor.
+(on DISPLAY, or a fresh Xvfb when none is set) the X server's own work is not counted, as on a
+real monitor.
 `--no-blink`: the demo's files as a school config with `[display] blink = false`.
 """
 
@@ -18,7 +19,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from common import REPO, Kiosk, figure
+from common import REPO, Kiosk, figure, x_display
 
 TARGET_PERCENT = 0.25  # issue 17, full screen on X
 
@@ -45,7 +46,10 @@ def main() -> int:
     args = parser.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
     run_args = steady_config() if args.no_blink else ("--demo",)
-    with Kiosk(width, height, args.platform, run_args) as kiosk:
+    with (
+        x_display(args.platform, width, height),
+        Kiosk(width, height, args.platform, run_args) as kiosk,
+    ):
         kiosk.wait_first_frame()
         time.sleep(args.settle)
         cpu0, t0 = kiosk.cpu_seconds(), time.monotonic()

@@ -4,10 +4,11 @@
                             [--program "dist/signage-0.1.0/signage"]
 
 Starts `python -m signage run --demo` full screen on a screen of `--size` (Qt's offscreen
-platform, or `--platform xcb` with DISPLAY set, e.g. under Xvfb) and reads the kiosk's own
-`first-frame N ms` line, which counts from the process start the OS recorded. One run first
-warms the OS's file cache and writes the .pyc files, and is not counted. The time seen from
-outside (from spawning the process to reading the line) is printed as a cross-check.
+platform, or `--platform xcb`: on DISPLAY, or a fresh Xvfb of that size when none is set) and
+reads the kiosk's own `first-frame N ms` line, which counts from the process start the OS
+recorded. One run first warms the OS's file cache and writes the .pyc files, and is not
+counted. The time seen from outside (from spawning the process to reading the line) is printed
+as a cross-check.
 
 The demo keeps no disk copies, so its first frame with data waits for the parsers. With
 `--cache`, the demo's files are written to a folder once and run as a school's config
@@ -29,7 +30,7 @@ import time
 from datetime import date
 from pathlib import Path
 
-from common import REPO, Kiosk, figure
+from common import REPO, Kiosk, figure, x_display
 
 TARGET_MS = 500  # issue 17: the median, from process start
 
@@ -83,12 +84,13 @@ def main() -> int:
     program = tuple(shlex.split(args.program))
     width, height = (int(v) for v in args.size.split("x"))
     run_args, cache = school_config() if args.cache else (("--demo",), None)
-    one(width, height, args.platform, run_args, cache, program)  # warm-up: page cache, .pyc, copies
     inside, outside = [], []
-    for _ in range(args.runs):
-        ms, seen = one(width, height, args.platform, run_args, cache, program)
-        inside.append(ms)
-        outside.append(seen)
+    with x_display(args.platform, width, height):
+        one(width, height, args.platform, run_args, cache, program)  # warm-up: page cache, .pyc
+        for _ in range(args.runs):
+            ms, seen = one(width, height, args.platform, run_args, cache, program)
+            inside.append(ms)
+            outside.append(seen)
     median = statistics.median(inside)
     scenario = "disk copies" if args.cache else "demo"
     if program:
