@@ -12,6 +12,7 @@ from signage.cli import main
 from signage.config import Config, School, SourceConfig
 from signage.model import Event, Notice, Snapshot
 from signage.presenter import Frame
+from signage.ui.draw import recording
 from signage.ui.fonts import japanese_family
 from signage.ui.render import ensure_gui, render_image
 from signage.view import build_view
@@ -148,6 +149,37 @@ def test_the_every_second_repaint_gives_the_same_pixels_as_a_whole_one(size):
     assert image != render_image(before, frame, width, height)
     clock, bar = ticking_rects(width, height, after)
     assert clock.width() * clock.height() + bar.width() * bar.height() < width * height * 0.05
+
+
+@pytest.mark.parametrize("size", [(1920, 1080), (1280, 720), (3840, 2160)])
+def test_the_blinking_colon_is_repainted_alone_with_the_same_pixels(size):
+    """Each second the kiosk asks for the colon and the bar's new part (changed_rects): the
+    colon is drawn again without the digits, and the screen is the whole repaint's."""
+    from signage.ui.screen import changed_rects, paint_ticking
+
+    ensure_gui()
+    width, height = size
+    config = Config(sources=(SourceConfig("board", "json", "notices", "x.json", "/x.json"),))
+    now = datetime(2026, 11, 24, 9, 22, 10, tzinfo=TOKYO)
+    before = build_view(config, [Snapshot("board", fetched_at=now)], now)
+    after = replace(before, now=now + timedelta(seconds=1))  # the colon dims
+    kinds = ["today"]
+    frame = Frame("today", 0.30, kinds, frozenset(kinds))
+    later = replace(frame, progress=0.35)
+    render_image(before, frame, width, height)  # Qt's glyph caches warm, as on a running kiosk
+    render_image(after, later, width, height)
+    colon, bar = changed_rects(width, height, after, 0.30, 0.35)
+    image = render_image(before, frame, width, height)
+    painter = QPainter(image)  # unclipped, as a window's paint event's
+    drawn: list[str] = []
+    try:
+        with recording() as texts:
+            paint_ticking(painter, width, height, after, later, within=colon)
+        drawn = [t.text for t in texts]
+    finally:
+        painter.end()
+    assert drawn == [":"]  # not 09 and 22
+    assert image == render_image(after, later, width, height)
 
 
 def test_line_breaking_is_cached_and_breaks_as_before():

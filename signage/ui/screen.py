@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt
-from PySide6.QtGui import QFont, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter
 
 from signage.jpdate import long_date
 from signage.messages import screen
@@ -139,19 +139,34 @@ def changed_rects(
 
 
 def paint_ticking(
-    painter: QPainter, width: int, height: int, view: View, frame: Frame, clock: bool = True
+    painter: QPainter,
+    width: int,
+    height: int,
+    view: View,
+    frame: Frame,
+    clock: bool = True,
+    within: QRect | None = None,
 ) -> None:
     """Repaint only the clock and the progress bar, exactly as `paint_screen` paints them,
     over a screen that `paint_screen` painted for the same panel, data and minute.
-    `clock=False`: the bar alone (nothing of the clock was asked for)."""
+    `clock=False`: the bar alone (nothing of the clock was asked for). `within`: the part of
+    the clock asked for, in window pixels (the blinking colon's): only it is painted, and the
+    digits whose ink lies outside it are not drawn at all (at clock size Qt draws each glyph's
+    outline: that costs)."""
     m = Metrics(height, width)
     box, (right, top), bar = _ticking_geometry(width, height, m.family)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
     painter.translate(*burn_in_offset(view, m))
     if clock:
+        painter.save()
+        area = None
+        if within is not None:  # a window's painter is not clipped to what it was asked for
+            area = painter.transform().inverted()[0].mapRect(QRectF(within))
+            painter.setClipRect(area)
         painter.fillRect(QRectF(*box), theme.BG)
-        paint_clock(painter, right, top, view, m.font(m.clock))
+        paint_clock(painter, right, top, view, m.font(m.clock), area)
+        painter.restore()
     painter.fillRect(QRectF(*bar), theme.BG)
     paint_progress(painter, QRectF(*bar), frame)
 
@@ -260,19 +275,25 @@ def paint_header(p: QPainter, rect: QRectF, view: View, m: Metrics) -> None:
     p.fillRect(QRectF(rect.left(), rect.bottom() - m.px(2), rect.width(), m.px(2)), theme.LINE)
 
 
-def paint_clock(p: QPainter, right: float, top: float, view: View, font: QFont) -> None:
+def paint_clock(
+    p: QPainter, right: float, top: float, view: View, font: QFont, within: QRectF | None = None
+) -> None:
     """HH:MM, right-aligned; the colon dims every other second so a frozen screen shows
-    (unless `[display] blink = false`)."""
+    (unless `[display] blink = false`). `within`: draw only the parts whose ink reaches it."""
+    metrics = QFontMetricsF(font)
+
+    def part(x: float, y: float, text: str, color: QColor) -> None:
+        ink = metrics.tightBoundingRect(text).translated(x, y + metrics.ascent())
+        if within is None or ink.adjusted(-2, -2, 2, 2).intersects(within):
+            text_block(p, x, y, metrics.horizontalAdvance(text) + 2, text, font, color)
+
     hours, minutes = view.now.strftime("%H"), view.now.strftime("%M")
-    colon_w = text_width(":", font)
-    minutes_w = text_width(minutes, font)
-    x = right - minutes_w
-    text_block(p, x, top, minutes_w + 2, minutes, font, theme.TEXT)
-    x -= colon_w
+    x = right - text_width(minutes, font)
+    part(x, top, minutes, theme.TEXT)
+    x -= text_width(":", font)
     colon = theme.TEXT if not view.blink or view.now.second % 2 == 0 else theme.DIM
-    text_block(p, x, top - font.pixelSize() * 0.06, colon_w + 2, ":", font, colon)
-    hours_w = text_width(hours, font)
-    text_block(p, x - hours_w, top, hours_w + 2, hours, font, theme.TEXT)
+    part(x, top - font.pixelSize() * 0.06, ":", colon)
+    part(x - text_width(hours, font), top, hours, theme.TEXT)
 
 
 BANNER = 70  # design px: a one-line strip

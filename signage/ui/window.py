@@ -142,16 +142,11 @@ class KioskWindow(QRasterWindow):
         if not whole and scene == self._painted and shown.screen_on:
             clock, bar = ticking_rects(self.width(), self.height(), view)
             if (event.region() - QRegion(clock) - QRegion(bar)).isEmpty():
+                asked = (event.region() & QRegion(clock)).boundingRect()  # e.g. the colon
                 painter = QPainter(self)
                 try:
-                    paint_ticking(
-                        painter,
-                        self.width(),
-                        self.height(),
-                        view,
-                        frame,
-                        clock=event.region().intersects(clock),
-                    )
+                    size = self.width(), self.height()
+                    paint_ticking(painter, *size, view, frame, not asked.isEmpty(), asked)
                 finally:
                     painter.end()
                 self._bar = frame.progress
