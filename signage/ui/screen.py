@@ -283,9 +283,11 @@ def paint_clock(
     metrics = QFontMetricsF(font)
 
     def part(x: float, y: float, text: str, color: QColor) -> None:
-        ink = metrics.tightBoundingRect(text).translated(x, y + metrics.ascent())
-        if within is None or ink.adjusted(-2, -2, 2, 2).intersects(within):
-            text_block(p, x, y, metrics.horizontalAdvance(text) + 2, text, font, color)
+        if within is not None:
+            ink = metrics.tightBoundingRect(text).translated(x, y + metrics.ascent())
+            if not ink.adjusted(-2, -2, 2, 2).intersects(within):  # antialiased edges
+                return
+        text_block(p, x, y, metrics.horizontalAdvance(text) + 2, text, font, color)
 
     hours, minutes = view.now.strftime("%H"), view.now.strftime("%M")
     x = right - text_width(minutes, font)
