@@ -27,6 +27,9 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen
 from signage.ui import fonts, theme
 
 WRAP_CACHE_SIZE = 1024  # a rotation of a full screen needs some 400; the oldest make way
+# Paragraphs' phrases are read again only when a line break is not cached (new text, a new
+# size): a screen's worth (the demo's: 160) is enough, and each entry holds its pieces.
+PHRASE_CACHE_SIZE = 256
 ELLIPSIS = "…"
 NOT_CLOSING = set("#%&*@\\/'\"")  # ASCII marks that may start a line
 
@@ -83,7 +86,7 @@ def _parser() -> object:
     return budoux.load_default_japanese_parser()
 
 
-@lru_cache(maxsize=WRAP_CACHE_SIZE)
+@lru_cache(maxsize=PHRASE_CACHE_SIZE)
 def phrases(paragraph: str) -> tuple[str, ...]:
     """Pieces a line may break between: BudouX phrases, and words at spaces."""
     if not paragraph:
