@@ -862,6 +862,7 @@ SCREEN: dict[str, str] = {
     "no_sources": "データ源なし",
     "all_updated": "全データ {time} 更新",
     "not_fetched": "{source} 未取得{more}",
+    "fetching": "データ取得中（残り{count}件）",
     "not_updated_since": "{source} {time} から未更新{more}",
     "more_sources": " ほか{count}件",
     "skipped": "{counts}読めず",  # beside the status line: rows a source could not read

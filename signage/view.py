@@ -299,8 +299,11 @@ def _status(config: Config, snapshots: list[Snapshot], now: datetime) -> tuple[s
     troubled = [
         s
         for s in snapshots
-        if s.error is not None or s.fetched_at is None or now - s.fetched_at > STALE_AFTER
+        if s.error is not None or (s.fetched_at is not None and now - s.fetched_at > STALE_AFTER)
     ]
+    pending = [s for s in snapshots if s.fetched_at is None and s.error is None]
+    if not troubled and pending:  # starting: no warning for what has not had its first fetch
+        return screen("fetching", count=len(pending)), True
     if not troubled:
         oldest = min(s.fetched_at for s in snapshots if s.fetched_at)
         return screen("all_updated", time=hm(oldest.astimezone(tz))), True

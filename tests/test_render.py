@@ -96,6 +96,25 @@ def test_screen_shows_last_update_note_when_a_source_fails():
     assert view.today == (good,)  # the last good data stays on screen
 
 
+def test_the_status_line_counts_what_is_still_coming_at_start_up_without_a_warning():
+    now = NINE
+    config = Config(
+        sources=(
+            SourceConfig("cal", "ics", "events", "x.ics", "/x.ics"),
+            SourceConfig("board", "json", "notices", "x.json", "/x.json"),
+            SourceConfig("out", "csv", "staff_out", "x.csv", "/x.csv"),
+        )
+    )
+    fetched = Snapshot("board", fetched_at=now)
+    starting = build_view(config, [Snapshot("cal"), fetched, Snapshot("out")], now)
+    assert (starting.status, starting.status_ok) == ("データ取得中（残り2件）", True)
+    failed = Snapshot("cal", error="timed out")  # its first fetch failed: that is a warning
+    troubled = build_view(config, [failed, fetched, Snapshot("out")], now)
+    assert (troubled.status, troubled.status_ok) == ("cal 未取得", False)
+    done = build_view(config, [Snapshot(s.id, fetched_at=now) for s in config.sources], now)
+    assert (done.status, done.status_ok) == ("全データ 9:00 更新", True)
+
+
 def test_burn_in_shift_moves_the_screen_a_few_pixels_every_few_minutes():
     from signage.ui.screen import burn_in_offset
     from signage.ui.theme import Metrics
