@@ -282,20 +282,22 @@ def paint_clock(
     (unless `[display] blink = false`). `within`: draw only the parts whose ink reaches it."""
     metrics = QFontMetricsF(font)
 
-    def part(x: float, y: float, text: str, color: QColor) -> None:
+    def part(end: float, y: float, text: str, color: QColor) -> float:
+        """Draw `text` ending at `end`; returns where it starts."""
+        width = metrics.horizontalAdvance(text)
+        x = end - width
         if within is not None:
             ink = metrics.tightBoundingRect(text).translated(x, y + metrics.ascent())
             if not ink.adjusted(-2, -2, 2, 2).intersects(within):  # antialiased edges
-                return
-        text_block(p, x, y, metrics.horizontalAdvance(text) + 2, text, font, color)
+                return x
+        text_block(p, x, y, width + 2, text, font, color)
+        return x
 
     hours, minutes = view.now.strftime("%H"), view.now.strftime("%M")
-    x = right - text_width(minutes, font)
-    part(x, top, minutes, theme.TEXT)
-    x -= text_width(":", font)
+    x = part(right, top, minutes, theme.TEXT)
     colon = theme.TEXT if not view.blink or view.now.second % 2 == 0 else theme.DIM
-    part(x, top - font.pixelSize() * 0.06, ":", colon)
-    part(x - text_width(hours, font), top, hours, theme.TEXT)
+    x = part(x, top - font.pixelSize() * 0.06, ":", colon)
+    part(x, top, hours, theme.TEXT)
 
 
 BANNER = 70  # design px: a one-line strip

@@ -145,8 +145,15 @@ class KioskWindow(QRasterWindow):
                 asked = (event.region() & QRegion(clock)).boundingRect()  # e.g. the colon
                 painter = QPainter(self)
                 try:
-                    size = self.width(), self.height()
-                    paint_ticking(painter, *size, view, frame, not asked.isEmpty(), asked)
+                    paint_ticking(
+                        painter,
+                        self.width(),
+                        self.height(),
+                        view,
+                        frame,
+                        clock=not asked.isEmpty(),
+                        within=asked,
+                    )
                 finally:
                     painter.end()
                 self._bar = frame.progress
